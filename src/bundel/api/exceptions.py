@@ -1,0 +1,14 @@
+"""Domain errors become clear API errors: 400 with the rule's message, 403 for permissions."""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from rest_framework import exceptions
+from rest_framework.views import exception_handler as drf_exception_handler
+
+
+def exception_handler(exc, context):
+    if isinstance(exc, ValidationError):
+        detail = exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages}
+        exc = exceptions.ValidationError(detail=detail)
+    elif isinstance(exc, PermissionDenied):
+        exc = exceptions.PermissionDenied(detail=str(exc) or None)
+    return drf_exception_handler(exc, context)

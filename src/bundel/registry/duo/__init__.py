@@ -1,0 +1,1 @@
+"""Reading DUO open-data files (CSV) into the registry."""

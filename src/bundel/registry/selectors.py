@@ -1,0 +1,231 @@
+"""Reading the registry. Registry data is public open data: everyone may read it.
+
+A board's sectors and pupils are derived here from its locations and pupil counts.
+"""
+
+from dataclasses import dataclass
+from datetime import date
+from functools import reduce
+from operator import or_
+
+from django.db.models import (
+    Count,
+    Exists,
+    IntegerField,
+    Max,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+)
+from django.db.models.functions import Coalesce
+
+from .constants import PO_SECTOR_TYPES, VO_SECTOR_TYPES, Sector, SectorType
+from .models import Board, Location, PupilCount
+
+
+def boards_visible_to(user) -> QuerySet[Board]:
+    return Board.objects.all()
+
+
+def locations_visible_to(user) -> QuerySet[Location]:
+    return Location.objects.all()
+
+
+def latest_count_dates(on: date | None = None) -> dict[str, date]:
+    """Per sector type, its latest count date (on or before `on`).
+
+    DUO publishes po and vo counts at different times, so 'the current pupils' of a
+    board adds each sector type at its own latest count date.
+    """
+    counts = PupilCount.objects.all()
+    if on is not None:
+        counts = counts.filter(count_date__lte=on)
+    rows = counts.values("sector_type").annotate(latest=Max("count_date"))
+    return {row["sector_type"]: row["latest"] for row in rows}
+
+
+def count_dates() -> list[date]:
+    return list(
+        PupilCount.objects.order_by("-count_date").values_list("count_date", flat=True).distinct()
+    )
+
+
+def _current_filter(dates: dict[str, date], prefix: str = "") -> Q:
+    if not dates:
+        return Q(pk__in=[])
+    return reduce(
+        or_,
+        (Q(**{f"{prefix}sector_type": t, f"{prefix}count_date": d}) for t, d in dates.items()),
+    )
+
+
+def _sum_subquery(queryset: QuerySet, field: str) -> Subquery:
+    return Subquery(
+        queryset.order_by().values("board").annotate(total=Sum(field)).values("total")[:1],
+        output_field=IntegerField(),
+    )
+
+
+def with_registry_figures(boards: QuerySet[Board], *, dates: dict[str, date]) -> QuerySet[Board]:
+    """Annotate each board with its place, sectors, locations and current pupils.
+
+    Correlated subqueries, so a page of boards costs one query however many rows.
+    """
+    locations = Location.objects.filter(board=OuterRef("pk"))
+    largest = (
+        PupilCount.objects.filter(board=OuterRef("pk"), pupils__isnull=False)
+        .order_by("-pupils", "location__code")
+        .values("location__place")[:1]
+    )
+    first_place = locations.order_by("code").values("place")[:1]
+    counts = PupilCount.objects.filter(_current_filter(dates), board=OuterRef("pk"))
+    location_count = locations.order_by().values("board").annotate(n=Count("pk")).values("n")[:1]
+    return boards.annotate(
+        main_place=Coalesce(Subquery(largest), Subquery(first_place), Value("")),
+        location_count=Coalesce(Subquery(location_count), 0),
+        has_po=Exists(locations.filter(sector_type__in=PO_SECTOR_TYPES)),
+        has_vo=Exists(locations.filter(sector_type__in=VO_SECTOR_TYPES)),
+        current_pupils=_sum_subquery(counts, "pupils"),
+    )
+
+
+def sector_of(*, has_po: bool, has_vo: bool) -> str | None:
+    if has_po and has_vo:
+        return Sector.BOTH
+    if has_po:
+        return Sector.PO
+    if has_vo:
+        return Sector.VO
+    return None
+
+
+def board_list(
+    *,
+    user,
+    search: str = "",
+    sector: str = "",
+    province: str = "",
+    order: str = "duo_number",
+) -> QuerySet[Board]:
+    boards = boards_visible_to(user)
+    locations = Location.objects.filter(board=OuterRef("pk"))
+    search = search.strip()
+    if search:
+        code = search.upper().replace(" ", "")
+        boards = boards.filter(
+            Q(name__icontains=search)
+            | Q(duo_number__startswith=search)
+            | Exists(
+                locations.filter(
+                    Q(code__startswith=code)
+                    | Q(place__icontains=search)
+                    | Q(name__icontains=search)
+                )
+            )
+        )
+    if province:
+        boards = boards.filter(Exists(locations.filter(province=province)))
+    po = Exists(locations.filter(sector_type__in=PO_SECTOR_TYPES))
+    vo = Exists(locations.filter(sector_type__in=VO_SECTOR_TYPES))
+    if sector == Sector.PO:
+        boards = boards.filter(po, ~vo)
+    elif sector == Sector.VO:
+        boards = boards.filter(vo, ~po)
+    elif sector == Sector.BOTH:
+        boards = boards.filter(po, vo)
+    elif sector in SectorType.values:
+        boards = boards.filter(Exists(locations.filter(sector_type=sector)))
+    boards = with_registry_figures(boards, dates=latest_count_dates())
+    if order == "pupils":
+        return boards.order_by(Coalesce("current_pupils", 0).desc(), "duo_number")
+    return boards.order_by("duo_number")
+
+
+@dataclass
+class PupilsAtDate:
+    count_date: date
+    total: int
+    by_sector_type: dict[str, int]
+    outsourced_vavo: int
+
+
+def board_pupils_by_date(board: Board) -> list[PupilsAtDate]:
+    """The board's pupils per count date, as DUO reported the board at that date."""
+    rows = (
+        PupilCount.objects.filter(board=board)
+        .values("count_date", "sector_type")
+        .annotate(pupils=Sum("pupils"), vavo=Sum("outsourced_vavo"))
+        .order_by("count_date", "sector_type")
+    )
+    result: dict[date, PupilsAtDate] = {}
+    for row in rows:
+        at = result.setdefault(row["count_date"], PupilsAtDate(row["count_date"], 0, {}, 0))
+        at.total += row["pupils"] or 0
+        at.by_sector_type[row["sector_type"]] = row["pupils"] or 0
+        at.outsourced_vavo += row["vavo"] or 0
+    return list(result.values())
+
+
+def board_detail(*, user, duo_number: str) -> Board:
+    """One board with its figures; raises Board.DoesNotExist."""
+    boards = with_registry_figures(
+        boards_visible_to(user).filter(duo_number=duo_number), dates=latest_count_dates()
+    )
+    return boards.get()
+
+
+def board_locations(board: Board) -> QuerySet[Location]:
+    latest = PupilCount.objects.filter(location=OuterRef("pk"), pupils__isnull=False).order_by(
+        "-count_date"
+    )
+    return board.locations.annotate(
+        latest_pupils=Subquery(latest.values("pupils")[:1]),
+        latest_count_date=Subquery(latest.values("count_date")[:1]),
+    ).order_by("code")
+
+
+def location_detail(*, user, code: str) -> Location:
+    return locations_visible_to(user).select_related("board", "school").get(code=code.upper())
+
+
+def location_pupil_counts(location: Location) -> QuerySet[PupilCount]:
+    return location.pupil_counts.select_related("board").order_by("-count_date", "sector_type")
+
+
+def registry_totals(count_date: date | None = None) -> dict:
+    """National figures at one count date (default: the latest)."""
+    if count_date is None:
+        count_date = (
+            PupilCount.objects.order_by("-count_date").values_list("count_date", flat=True).first()
+        )
+    counts = PupilCount.objects.filter(count_date=count_date)
+    by_type = {t: 0 for t in SectorType.values}
+    vavo = 0
+    for row in counts.values("sector_type").annotate(p=Sum("pupils"), v=Sum("outsourced_vavo")):
+        by_type[row["sector_type"]] = row["p"] or 0
+        vavo += row["v"] or 0
+    figures = counts.aggregate(
+        boards=Count("board", distinct=True),
+        locations=Count("location", distinct=True),
+        vavo_suppressed=Count("pk", filter=Q(sector_type=SectorType.VO, outsourced_vavo=None)),
+        pupils_suppressed=Count("pk", filter=Q(pupils=None)),
+        without_board=Count("location", distinct=True, filter=Q(board=None)),
+        pupils_without_board=Coalesce(Sum("pupils", filter=Q(board=None)), 0),
+    )
+    return {
+        "count_date": count_date,
+        "boards": figures["boards"],
+        "locations": figures["locations"],
+        "pupils": sum(by_type.values()),
+        "po_pupils": sum(by_type[t] for t in PO_SECTOR_TYPES),
+        "vo_pupils": sum(by_type[t] for t in VO_SECTOR_TYPES),
+        "outsourced_vavo": vavo,
+        "outsourced_vavo_suppressed": figures["vavo_suppressed"],
+        "pupils_suppressed": figures["pupils_suppressed"],
+        "locations_without_board": figures["without_board"],
+        "pupils_without_board": figures["pupils_without_board"],
+        "by_sector_type": by_type,
+    }

@@ -1,0 +1,79 @@
+"""Shared fixtures: board -> contact -> client, an outsider board, and the DUO files."""
+
+import os
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+from bundel.registry.duo.importer import Source, import_duo_files
+from bundel.registry.management.commands.import_duo import read_manifest
+
+from .factories import BoardFactory, LocationFactory, PupilCountFactory, StaffFactory, UserFactory
+
+# Playwright's sync API runs an event loop in the test thread; the live server tests
+# touch the database from that thread on purpose.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+DUO_DIR = Path(settings.BASE_DIR) / "data" / "duo"
+
+
+@pytest.fixture
+def duo_dir() -> Path:
+    return DUO_DIR
+
+
+@pytest.fixture
+def shipped_sources() -> list[Source]:
+    return read_manifest(DUO_DIR / "manifest.toml")
+
+
+@pytest.fixture
+def full_registry(db, shipped_sources):
+    """Every shipped DUO file imported, as `make run` does."""
+    return import_duo_files(shipped_sources)
+
+
+@pytest.fixture
+def board(db):
+    board = BoardFactory(duo_number="41211", name="")
+    PupilCountFactory(location=LocationFactory(board=board, place="VALKENSWAARD"), pupils=812)
+    return board
+
+
+@pytest.fixture
+def contact(board):
+    return UserFactory(board=board, username="contact")
+
+
+@pytest.fixture
+def contact_client(client, contact):
+    client.force_login(contact)
+    return client
+
+
+@pytest.fixture
+def outsider_board(db):
+    return BoardFactory(duo_number="10249")
+
+
+@pytest.fixture
+def outsider(outsider_board):
+    return UserFactory(board=outsider_board, username="outsider")
+
+
+@pytest.fixture
+def outsider_client(client, outsider):
+    client.force_login(outsider)
+    return client
+
+
+@pytest.fixture
+def staff(db):
+    return StaffFactory(username="staff")
+
+
+@pytest.fixture
+def staff_client(client, staff):
+    client.force_login(staff)
+    return client
