@@ -186,11 +186,12 @@ def _text(row: Row, *names: str) -> str:
 
 def _check_unique(row: Row, seen: dict, key, column: str) -> None:
     if key in seen:
-        raise row.error(
-            _("this location appears twice in the file (first on line %(line)s).")
-            % {"line": seen[key]},
-            column,
+        message = (
+            _("this board appears twice in the file (first on line %(line)s).")
+            if column == BOARD_KEY
+            else _("this location appears twice in the file (first on line %(line)s).")
         )
+        raise row.error(message % {"line": seen[key]}, column)
     seen[key] = row.line
 
 

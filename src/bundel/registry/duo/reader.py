@@ -78,13 +78,13 @@ def read_rows(path: Path, *, display_name: str | None = None) -> tuple[list[str]
         raise DuoImportError(str(exc), file=name, line=1) from exc
     if len(raw_header) == 1:
         found = [label for sep, label in OTHER_DELIMITERS.items() if sep in raw_header[0]]
-        hint = _(" It looks separated by %(sep)s.") % {"sep": found[0]} if found else ""
-        raise DuoImportError(
-            _("the header has one column; DUO files are separated by ';'.") + hint,
-            file=name,
-            line=1,
-            value=raw_header[0][:120],
+        message = (
+            _("the header has one column; DUO files are separated by ';', this one by %(sep)s.")
+            % {"sep": found[0]}
+            if found
+            else _("the header has one column; DUO files are separated by ';'.")
         )
+        raise DuoImportError(message, file=name, line=1, value=raw_header[0][:120])
     header = [normalise_header(h) for h in raw_header]
     seen: set[str] = set()
     for position, column in enumerate(header, start=1):
