@@ -6,6 +6,7 @@ from datetime import date
 import pytest
 
 from bundel.audit.models import AuditEntry
+from bundel.registry.duo.errors import DuoImportError
 from bundel.registry.duo.importer import Source, import_duo_files
 from bundel.registry.models import Board, Location, PupilCount
 from bundel.registry.selectors import registry_totals
@@ -92,3 +93,53 @@ def test_newest_source_names_the_board_and_counts_keep_their_own(tmp_path):
     assert (location.board.duo_number, location.board_as_of) == ("30000", date(2020, 10, 1))
     assert PupilCount.objects.get(count_date=date(2019, 10, 1)).board.duo_number == "20137"
     assert Board.objects.count() == 2
+
+
+BOARDS_HEADER = (
+    "BEVOEGD GEZAG NUMMER;BEVOEGD GEZAG NAAM;STRAATNAAM;HUISNUMMER-TOEVOEGING;POSTCODE;"
+    "PLAATSNAAM;GEMEENTENUMMER;GEMEENTENAAM;TELEFOONNUMMER;INTERNETADRES;DENOMINATIE;"
+    "ADMINISTRATIEKANTOORNUMMER;KVK-NUMMER"
+)
+
+
+@pytest.mark.django_db
+def test_board_list_fills_in_names_and_kvk_numbers(tmp_path, client):
+    """DUO's 'Adressen bevoegde gezagen' layout (cp1252): names replace 'Bestuur 10028'."""
+    import_duo_files([Source(excerpt(tmp_path, VO_2025, 1), count_date=date(2025, 10, 1))])
+    assert client.get("/api/v1/boards/10028/").json()["name"] == "Bestuur 10028"
+    path = tmp_path / "bevoegde-gezagen.csv"
+    path.write_bytes(
+        (
+            BOARDS_HEADER + "\n"
+            "10028;Stichting Openbaar Onderwijs Ameland;Strand;1;9163 GJ;NES AMELAND;0060;"
+            "Ameland;0519542000;www.example.nl;Openbaar;;40001234\n"
+        ).encode("cp1252")
+    )
+
+    report = import_duo_files([Source(path)])
+
+    board = Board.objects.get(duo_number="10028")
+    assert report.files[0][1] == "Adressen van besturen (bevoegde gezagen)"
+    assert (board.name, board.kvk_number, board.postcode) == (
+        "Stichting Openbaar Onderwijs Ameland",
+        "40001234",
+        "9163 GJ",
+    )
+    assert (
+        client.get("/api/v1/boards/10028/").json()["name"] == "Stichting Openbaar Onderwijs Ameland"
+    )
+    entry = AuditEntry.objects.get(action="registry.board.updated")
+    assert entry.changes["name"] == ["", "Stichting Openbaar Onderwijs Ameland"]
+    assert not import_duo_files([Source(path)]).changed
+
+
+@pytest.mark.django_db
+def test_board_list_with_a_bad_kvk_number_is_refused(tmp_path):
+    path = tmp_path / "gezagen.csv"
+    path.write_bytes((BOARDS_HEADER + "\n10028;Stichting X;;;;;;;;;;;4000\n").encode("cp1252"))
+
+    with pytest.raises(DuoImportError) as caught:
+        import_duo_files([Source(path)])
+
+    assert (caught.value.line, caught.value.column, caught.value.value) == (2, "KVK-NUMMER", "4000")
+    assert not Board.objects.exists()

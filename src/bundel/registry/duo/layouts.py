@@ -29,6 +29,7 @@ PO_TYPES = {"BO": SectorType.BO, "SBO": SectorType.SBO, "SO": SectorType.SO, "VS
 class BoardRecord:
     duo_number: str
     fields: dict[str, str]
+    source: str
 
 
 @dataclass
@@ -219,6 +220,7 @@ def parse_boards(row: Row, parsed: ParsedFile, options: Options) -> None:
                 "website": _text(row, "INTERNETADRES"),
                 "kvk_number": kvk,
             },
+            source=parsed.name,
         )
     )
 
