@@ -56,30 +56,60 @@ def main() -> None:
         changed = "changed" if report.changed else "unchanged"
         print(f"{label:32} {wall:6.2f} s  {rows / wall:9,.0f} rows/s  ({changed})")
 
+    from bundel.accounts.services import user_create
+    from bundel.membership.demo import seed_demo
+
+    staff = user_create(
+        username="bench", email="bench@bundel.test", password="bench-pass-2026", role="staff"
+    )
+    seeded = seed_demo(staff=staff, exclude=set())
+    print(f"Demo memberships: {seeded}")
+
     print("\nRequests (test client, in process; 30 each after 3 warm-ups)")
-    print(f"{'request':44} {'p50 ms':>8} {'p95 ms':>8} {'queries':>8}")
+    print(f"{'request':48} {'p50 ms':>8} {'p95 ms':>8} {'queries':>8}")
     client = Client()
-    for url in [
-        "/registry/boards/",
-        "/registry/boards/?q=amsterdam",
-        "/registry/boards/?order=pupils",
-        "/registry/boards/41211/",
-        "/api/v1/boards/",
-        "/api/v1/boards/?ordering=pupils&page_size=500",
-        "/api/v1/boards/41211/",
-        "/api/v1/registry/totals/?count_date=2019-10-01",
+    staff_client = Client()
+    staff_client.force_login(staff)
+    for who, url in [("staff", "/membership/all/"), ("staff", "/api/v1/memberships/")] + [
+        ("anon", u)
+        for u in [
+            "/registry/boards/",
+            "/registry/boards/?q=amsterdam",
+            "/registry/boards/?order=pupils",
+            "/registry/boards/41211/",
+            "/api/v1/boards/",
+            "/api/v1/boards/?ordering=pupils&page_size=500",
+            "/api/v1/boards/41211/",
+            "/api/v1/registry/totals/?count_date=2019-10-01",
+            "/support/",
+            "/api/v1/support/",
+        ]
     ]:
+        browser = staff_client if who == "staff" else client
         for _ in range(3):
-            client.get(url)
+            browser.get(url)
         times = []
         for _ in range(30):
             start = time.perf_counter()
             with CaptureQueriesContext(connection) as queries:
-                response = client.get(url)
+                response = browser.get(url)
             times.append((time.perf_counter() - start) * 1000)
             assert response.status_code == 200, (url, response.status_code)
         p95 = statistics.quantiles(times, n=20)[-1]
-        print(f"{url:44} {statistics.median(times):8.1f} {p95:8.1f} {len(queries):8}")
+        label = f"{url} ({who})" if who != "anon" else url
+        print(f"{label:48} {statistics.median(times):8.1f} {p95:8.1f} {len(queries):8}")
+
+    import tempfile
+
+    from bundel.proposals.services import generate_proposals
+
+    with tempfile.TemporaryDirectory() as out:
+        result = generate_proposals(out)
+        size = result.zip_path.stat().st_size / 1e6
+        print(
+            f"\nProposals: {result.count} PDFs for every prospective board + ZIP ({size:.0f} MB) "
+            f"in {result.seconds:.1f} s ({result.seconds / max(result.count, 1):.2f} s each)"
+        )
 
 
 if __name__ == "__main__":

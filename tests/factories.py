@@ -70,3 +70,24 @@ class StaffFactory(UserFactory):
     role = Role.STAFF
     board = None
     is_staff = True
+
+
+class AgreementVersionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "membership.AgreementVersion"
+
+    kind = "membership"
+    version = "2026.1"
+    valid_from = date(2026, 1, 1)
+    summary = "Rights and obligations of members of the cooperative."
+
+
+class MembershipFactory(factory.django.DjangoModelFactory):
+    """A membership as stored; tests of transitions go through the services instead."""
+
+    class Meta:
+        model = "membership.Membership"
+
+    board = factory.SubFactory(BoardFactory)
+    state = "applied"
+    applied_on = date(2026, 1, 15)

@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
@@ -8,10 +7,10 @@ urlpatterns = [
     path("api/v1/", include("bundel.api.urls")),
     path("accounts/", include("bundel.accounts.urls")),
     path("registry/", include("bundel.registry.urls")),
+    path("membership/", include("bundel.membership.urls")),
+    path("support/", include("bundel.support.urls")),
+    path("proposals/", include("bundel.proposals.urls")),
     path("", include("bundel.core.urls")),
 ]
-
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# Uploaded and generated files (MEDIA_ROOT) are never served as such: views check who
+# may download them (e.g. the proposals ZIP for staff).

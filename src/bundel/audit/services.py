@@ -8,6 +8,7 @@ from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.db.models.fields.files import FieldFile
 
 from .models import AuditEntry
 
@@ -21,6 +22,8 @@ def _jsonable(value: Any) -> Any:
         return value.isoformat()
     if isinstance(value, Decimal):
         return str(value)
+    if isinstance(value, FieldFile):
+        return value.name or None
     return value
 
 
@@ -38,7 +41,7 @@ def diff(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[str, list[
     return {
         name: [_jsonable(before.get(name)), _jsonable(value)]
         for name, value in after.items()
-        if before.get(name) != value
+        if _jsonable(before.get(name)) != _jsonable(value)
     }
 
 

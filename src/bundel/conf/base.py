@@ -43,6 +43,9 @@ INSTALLED_APPS = [
     "bundel.accounts",
     "bundel.audit",
     "bundel.registry",
+    "bundel.membership",
+    "bundel.support",
+    "bundel.proposals",
 ]
 
 MIDDLEWARE = [
@@ -107,6 +110,8 @@ STORAGES = {
 
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
+# The site's address, for links in e-mails sent outside a request.
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Bundel <noreply@bundel.local>")
 
 REST_FRAMEWORK = {
@@ -149,3 +154,14 @@ IMPORT_BATCH_SIZE = env.int("IMPORT_BATCH_SIZE", default=2000)
 # The real boards the demo accounts of `setup_demo` act for (DUO numbers).
 DEMO_BOARD = env.str("DEMO_BOARD", default="41211")
 DEMO_COUNCIL_BOARD = env.str("DEMO_COUNCIL_BOARD", default="10249")
+
+# Membership. Notice periods in months; the fee per year by size (EUR, by the board's
+# pupils at the latest count date): the schedule that applies to a year is the one with
+# the latest starting year at or before it.
+NOTICE_MONTHS_BY_MEMBER = env.int("NOTICE_MONTHS_BY_MEMBER", default=12)
+NOTICE_MONTHS_BY_COOPERATIVE = env.int("NOTICE_MONTHS_BY_COOPERATIVE", default=6)
+SMALL_BOARD_MAX_PUPILS = env.int("SMALL_BOARD_MAX_PUPILS", default=1000)
+MEMBERSHIP_FEES = env.json(
+    "MEMBERSHIP_FEES",
+    default={"2017": {"max_pupils": 1000, "small": "1000.00", "large": "2800.00"}},
+)

@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 from bundel.accounts.constants import Role
 from bundel.accounts.models import User
 from bundel.accounts.services import user_create
+from bundel.membership.demo import seed_demo
 from bundel.registry.models import Board, Location
 
 
@@ -45,9 +46,16 @@ class Command(BaseCommand):
                 )
             who = f"{acts_for.duo_number} {acts_for}" if acts_for else organisation or "-"
             rows.append((Role(role).label, username, who))
+        staff = User.objects.get(username="staf")
+        seeded = seed_demo(staff=staff, exclude={board.duo_number})
+        if seeded:
+            self.stdout.write(
+                f"Demo memberships: {seeded['start_group']} founding members (start group), "
+                f"{seeded['coalition']} boards in the coalition of the willing."
+            )
         self.stdout.write("")
         self.stdout.write(self.style.SUCCESS(f"Demo logins (password for all: {password})"))
         for label, username, who in rows:
-            self.stdout.write(f"  {label!s:16} {username:12} {who}")
+            self.stdout.write(f"  {label!s:24} {username:12} {who}")
         self.stdout.write("")
         self.stdout.write("Open http://127.0.0.1:8000/  (admin: /admin/, API: /api/v1/docs/)")

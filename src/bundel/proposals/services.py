@@ -1,0 +1,164 @@
+"""Writing proposal PDFs in bulk: from the command line, or as a batch staff start.
+
+`generate_proposals` does the work; the command and the batch call it (and a task queue
+can later). A batch runs in a thread of the web process for now; `PROPOSALS_RUN_INLINE`
+runs it in the caller instead (tests).
+"""
+
+import logging
+import threading
+import time
+import zipfile
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from datetime import date, timedelta
+from pathlib import Path
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.db import connections, transaction
+from django.db.models import QuerySet
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from bundel.audit.services import audit_log
+from bundel.core.errors import StateConflict
+from bundel.registry.models import Board
+from bundel.support.selectors import support_at
+
+from .constants import BatchState
+from .models import ProposalBatch
+from .rendering import proposal_filename, proposal_pdf
+from .selectors import proposal_for, prospective_boards
+
+logger = logging.getLogger(__name__)
+
+ZIP_NAME = "proposals.zip"
+# A running batch that made no progress for this long died with its process.
+STALE_AFTER = timedelta(minutes=10)
+
+Progress = Callable[..., Iterable]
+
+
+def no_progress(iterable: Iterable, **kwargs) -> Iterable:
+    return iterable
+
+
+@dataclass(frozen=True)
+class GeneratedProposals:
+    paths: list[Path]
+    zip_path: Path
+    seconds: float
+
+    @property
+    def count(self) -> int:
+        return len(self.paths)
+
+
+def generate_proposals(
+    out_dir: Path | str,
+    boards: QuerySet[Board] | None = None,
+    *,
+    progress: Progress = no_progress,
+    on: date | None = None,
+) -> GeneratedProposals:
+    """Write one proposal PDF per prospective board (of `boards`, default all) into
+    `out_dir`, and a ZIP of them (`out_dir/proposals.zip`). Members get none.
+
+    `progress` wraps the iteration over the boards, like tqdm: progress(boards, total=n).
+    """
+    started = time.monotonic()
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    on = on or timezone.localdate()
+    targets = list(prospective_boards(boards))
+    paths = []
+    # Proposals go to Dutch boards: in the platform's language, whoever starts the run.
+    with translation.override(settings.LANGUAGE_CODE):
+        support = support_at(on)
+        for board in progress(targets, total=len(targets), desc=_("Proposals")):
+            proposal = proposal_for(board, on=on, support=support)
+            path = out_dir / proposal_filename(proposal)
+            path.write_bytes(proposal_pdf(proposal))
+            paths.append(path)
+    zip_path = out_dir / ZIP_NAME
+    partial = zip_path.with_suffix(".zip.part")
+    with zipfile.ZipFile(partial, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for path in paths:
+            archive.write(path, arcname=path.name)
+    partial.replace(zip_path)
+    return GeneratedProposals(paths, zip_path, time.monotonic() - started)
+
+
+def _require_staff(by) -> None:
+    if by is None or not by.is_cooperative_staff:
+        raise PermissionDenied(_("Only the cooperative's staff may do this."))
+
+
+def _fail_stale_batches() -> None:
+    ProposalBatch.objects.filter(
+        state=BatchState.RUNNING, updated_at__lt=timezone.now() - STALE_AFTER
+    ).update(state=BatchState.FAILED, error=_("Stopped without finishing."))
+
+
+def proposal_batch_start(*, by) -> ProposalBatch:
+    """Staff start writing the proposals of every prospective board in the background."""
+    _require_staff(by)
+    with transaction.atomic():
+        _fail_stale_batches()
+        if ProposalBatch.objects.filter(state=BatchState.RUNNING).exists():
+            raise StateConflict(_("Proposals are being generated already; wait until it ends."))
+        batch = ProposalBatch.objects.create(created_by=by, state=BatchState.RUNNING)
+        audit_log(action="proposals.batch.started", obj=batch, actor=by)
+    if getattr(settings, "PROPOSALS_RUN_INLINE", False):
+        proposal_batch_run(batch.pk)
+        batch.refresh_from_db()
+    else:
+        thread = threading.Thread(
+            target=_run_in_thread, args=(batch.pk,), name=f"proposals-{batch.pk}", daemon=True
+        )
+        transaction.on_commit(thread.start)
+    return batch
+
+
+def _run_in_thread(batch_id: int) -> None:
+    try:
+        proposal_batch_run(batch_id)
+    finally:
+        connections.close_all()
+
+
+def _batch_progress(batch_id: int) -> Progress:
+    def progress(iterable: Iterable, *, total: int, **kwargs) -> Iterator:
+        ProposalBatch.objects.filter(pk=batch_id).update(total=total, updated_at=timezone.now())
+        for index, item in enumerate(iterable):
+            yield item
+            ProposalBatch.objects.filter(pk=batch_id).update(
+                done=index + 1, updated_at=timezone.now()
+            )
+
+    return progress
+
+
+def batch_dir(batch: ProposalBatch) -> Path:
+    return Path(settings.MEDIA_ROOT) / "proposals" / f"batch-{batch.pk}"
+
+
+def proposal_batch_run(batch_id: int) -> None:
+    """Generate the proposals of a batch and record how it ended."""
+    batch = ProposalBatch.objects.get(pk=batch_id)
+    try:
+        result = generate_proposals(batch_dir(batch), progress=_batch_progress(batch_id))
+    except Exception as exc:
+        logger.exception("Proposal batch %s failed", batch_id)
+        ProposalBatch.objects.filter(pk=batch_id).update(
+            state=BatchState.FAILED, error=str(exc)[:2000], updated_at=timezone.now()
+        )
+        return
+    ProposalBatch.objects.filter(pk=batch_id).update(
+        state=BatchState.DONE,
+        total=result.count,
+        done=result.count,
+        zip_path=str(result.zip_path),
+        updated_at=timezone.now(),
+    )

@@ -1,0 +1,46 @@
+"""`make run`'s first-run setup: the shipped registry, demo logins and demo memberships."""
+
+import io
+from datetime import date
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from bundel.accounts.models import User
+from bundel.membership.models import Membership
+from bundel.registry.models import PupilCount
+from bundel.support.selectors import support_at
+
+
+@pytest.mark.django_db
+def test_setup_demo_loads_everything_once_and_prints_the_logins(settings):
+    settings.DEBUG = True
+    out = io.StringIO()
+
+    call_command("setup_demo", stdout=out)
+    again = io.StringIO()
+    call_command("setup_demo", stdout=again)
+
+    text = out.getvalue()
+    assert PupilCount.objects.count() == 10_204
+    assert "Registry already loaded" in again.getvalue()
+    assert sorted(User.objects.values_list("username", "role")) == [
+        ("bestuur", "board_contact"),
+        ("leverancier", "supplier"),
+        ("raadslid", "council_member"),
+        ("staf", "staff"),
+    ]
+    assert User.objects.get(username="bestuur").board.duo_number == "41211"
+    assert "password for all: bundel-demo-2026" in text
+    for username in ("staf", "bestuur", "raadslid", "leverancier"):
+        assert f" {username} " in text
+    assert Membership.objects.filter(is_founding=True).count() == 24
+    assert Membership.objects.count() == 24 + 60
+    seed = support_at(date(2017, 3, 24))
+    assert (seed.together.pupils, seed.together.percent) == (397_843, 16)
+
+
+def test_setup_demo_refuses_without_debug(settings):
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="DEBUG"):
+        call_command("setup_demo")
