@@ -276,3 +276,21 @@ def test_outsider_cannot_act_on_the_first_boards_membership(outsider_client, mem
         == 404
     )
     assert refreshed(member).state == "member"
+
+
+def test_council_member_reads_its_boards_membership_without_actions(client, board, db):
+    from bundel.accounts.constants import Role
+    from bundel.membership import services
+    from bundel.membership.constants import Kind
+
+    from ..factories import UserFactory
+
+    contact = UserFactory(board=board, username="contact2")
+    membership = services.membership_start(board=board, kind=Kind.INTEREST, by=contact)
+    council = UserFactory(board=board, role=Role.COUNCIL_MEMBER, username="council")
+    client.force_login(council)
+
+    response = client.get(f"/membership/{membership.pk}/")
+
+    assert response.status_code == 200
+    assert response.context["actions"] == []

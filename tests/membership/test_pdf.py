@@ -80,9 +80,12 @@ def test_an_unsigned_agreement_prints_the_current_version_to_sign(
     assert "Version SLA-1" in html and "not signed yet" in html and "Signed by" not in html
 
 
-def test_staff_get_any_boards_agreement(staff_client, member):
+def test_staff_get_any_boards_agreement(staff_client, member, rendered):
     response = staff_client.get(f"/membership/{member.pk}/agreement/membership.pdf")
+
     assert response.status_code == 200 and response.content.startswith(b"%PDF")
+    html = rendered[0]["string"]
+    assert member.board.duo_number in html and member.board.display_name in html
 
 
 def test_no_version_or_unknown_kind_is_404(contact_client, applied):

@@ -102,10 +102,11 @@ def test_contact_declares_interest_then_applies_and_staff_admit(
         "membership.agreement_signed",
         "membership.admitted",
     ]
+    # E-mails go out in the platform's language (Dutch), whatever language the actor uses.
     assert [(e.subject, e.to) for e in mail.outbox] == [
-        ("Bundel: interest recorded", [contact.email]),
-        ("Bundel: application received", [contact.email]),
-        ("Bundel: welcome as a member", [contact.email]),
+        ("Bundel: interesse vastgelegd", [contact.email]),
+        ("Bundel: aanmelding ontvangen", [contact.email]),
+        ("Bundel: welkom als lid", [contact.email]),
     ]
     assert f"http://testserver/membership/{m.pk}/" in mail.outbox[-1].body
 
@@ -324,3 +325,67 @@ def test_settlement_is_not_decided_in_the_future(board, staff, versions):
             basis="x",
             decided_on=TODAY + timedelta(days=1),
         )
+
+
+@pytest.mark.django_db
+def test_no_step_is_dated_before_the_membership_began(board, staff, versions):
+    m = services.membership_start(board=board, kind=Kind.APPLICATION, by=staff, on=date(2024, 5, 1))
+
+    for call in (
+        lambda: services.membership_reject(membership=m, by=staff, reason="x", on=date(2024, 4, 1)),
+        lambda: services.membership_mark_founding(membership=m, by=staff, on=date(2024, 4, 1)),
+        lambda: services.agreement_sign(
+            membership=m,
+            kind="membership",
+            version="2017.1",
+            signed_on=date(2024, 4, 1),
+            signer="X",
+            by=staff,
+        ),
+    ):
+        with pytest.raises(RuleViolation, match="before the start of the membership"):
+            call()
+    m.refresh_from_db()
+    assert (m.state, m.is_founding, m.agreements.count()) == (State.APPLIED, False, 0)
+
+
+@pytest.mark.django_db
+def test_a_board_that_lost_its_schools_cannot_be_admitted(board, staff, versions):
+    m = services.membership_start(board=board, kind=Kind.APPLICATION, by=staff)
+    services.agreement_sign(
+        membership=m, kind="membership", version="2017.1", signed_on=None, signer="X", by=staff
+    )
+    board.locations.update(board=None)  # a later DUO import moved its locations
+
+    with pytest.raises(RuleViolation, match="no po or vo locations"):
+        services.membership_admit(membership=m, by=staff)
+    assert Membership.objects.get().state == State.APPLIED
+
+
+@pytest.mark.django_db
+def test_memberships_are_not_ended_ahead_of_time(board, staff, versions):
+    m = admitted(board, staff, on=date(2024, 1, 2))
+    services.membership_give_notice(membership=m, by=staff, notice_by=NoticeBy.MEMBER)
+
+    with pytest.raises(RuleViolation, match="ahead of time"):
+        services.memberships_end_due(today=TODAY + timedelta(days=400))
+    assert Membership.objects.get().state == State.NOTICE_GIVEN
+
+
+@pytest.mark.django_db
+def test_a_signed_agreement_version_cannot_change_on_any_path(board, staff, versions):
+    from django.core.exceptions import ValidationError
+
+    m = services.membership_start(board=board, kind=Kind.APPLICATION, by=staff)
+    services.agreement_sign(
+        membership=m, kind="membership", version="2017.1", signed_on=None, signer="X", by=staff
+    )
+    version = AgreementVersion.objects.get(kind="membership")
+    version.valid_from = date(2016, 1, 1)
+
+    with pytest.raises(ValidationError) as caught:
+        version.full_clean()
+    assert "valid_from" in caught.value.message_dict
+    unsigned = AgreementVersion.objects.get(kind="service")
+    unsigned.valid_from = date(2016, 1, 1)
+    unsigned.full_clean()

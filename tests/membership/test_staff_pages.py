@@ -256,7 +256,7 @@ def test_staff_withdraw_the_cooperatives_notice(staff_client, member, staff):
 
 def test_staff_record_a_settlement_and_it_is_shown(staff_client, member, contact, today):
     services.membership_give_notice(membership=member, by=contact, notice_by="member")
-    decided = today - timedelta(days=1)
+    decided = today  # a settlement is decided on or after the notice
 
     response = staff_client.post(
         f"/membership/{member.pk}/",

@@ -89,7 +89,11 @@ def test_a_contact_of_another_board_gets_404_for_page_and_pdf(outsider_client, b
 def test_the_contact_of_a_member_still_sees_its_proposal(contact_client, board):
     MembershipFactory(board=board, state=State.MEMBER, admitted_on=date(2026, 3, 1))
 
-    assert contact_client.get(page(board)).status_code == 200
+    response = contact_client.get(page(board))
+
+    assert response.status_code == 200
+    assert response.context["proposal"].in_support is True
+    assert response.context["proposal"].duo_number == "41211"
 
 
 @pytest.mark.django_db

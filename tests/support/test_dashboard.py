@@ -78,23 +78,18 @@ def test_the_dashboard_never_shows_board_names_or_numbers(client, supported):
 
 
 @pytest.mark.django_db
-def test_history_has_a_point_per_change_and_the_chart_draws_four_lines(client, supported):
+def test_history_has_a_point_per_month_and_the_chart_draws_four_lines(client, supported):
+    """Monthly points (not each board's own transition date, which would single it out)."""
     response = client.get(URL, {"date": "2021-01-01"})
 
     history = response.context["history"]
-    assert [f.date for f in reversed(history)] == [
-        COUNT_DATE,
-        date(2020, 3, 1),
-        date(2020, 4, 1),
-        date(2020, 5, 1),
-        date(2020, 6, 1),
-        date(2021, 1, 1),
-    ]
-    assert [f.together.percent for f in reversed(history)] == [0, 15, 25, 50, 50, 50]
+    months = [date(2020, m, 1) for m in range(3, 13)] + [date(2021, 1, 1)]
+    assert [f.date for f in reversed(history)] == [COUNT_DATE, *months]
+    assert [f.together.percent for f in reversed(history)] == [0, 15, 25] + [50] * 9
     html = response.content.decode()
     svg = html[html.index('<svg class="chart"') : html.index("</svg>")]
     assert svg.count("<path ") == 4
-    assert svg.count("<circle ") == 4 * 6
+    assert svg.count("<circle ") == 4 * 12
     assert "2020" in svg and "2021" in svg  # year ticks
 
 

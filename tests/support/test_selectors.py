@@ -159,10 +159,17 @@ def test_history_costs_the_same_queries_for_many_dates(django_assert_num_queries
         interested(board_with(100 + day), date(2017, 1, day))
 
     with django_assert_num_queries(4):
-        history = support_history(date(2017, 2, 1))
+        history = support_history(date(2017, 3, 15))
 
-    assert [f.coalition.boards for f in history][-1] == 20
-    assert len(history) == 22  # 20 transition dates, the count date, and the day asked
+    # the count date, the first of each month since the first membership, the day asked
+    assert [f.date for f in history] == [
+        COUNT_DATE,
+        date(2017, 1, 1),
+        date(2017, 2, 1),
+        date(2017, 3, 1),
+        date(2017, 3, 15),
+    ]
+    assert [f.coalition.boards for f in history] == [0, 1, 20, 20, 20]
 
 
 memberships = st.lists(

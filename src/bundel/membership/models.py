@@ -89,18 +89,42 @@ class AgreementVersion(models.Model):
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.version}"
 
+    FROZEN_ONCE_SIGNED = ("kind", "version", "valid_from", "document")
+
+    def clean(self) -> None:
+        """A version someone signed is history: what they signed stays as it was."""
+        if self.pk is None or not Agreement.objects.filter(version_id=self.pk).exists():
+            return
+        stored = AgreementVersion.objects.get(pk=self.pk)
+        changed = [
+            name for name in self.FROZEN_ONCE_SIGNED if getattr(stored, name) != getattr(self, name)
+        ]
+        if changed:
+            raise ValidationError(
+                {name: _("This version has been signed; it cannot change.") for name in changed}
+            )
+
 
 class Agreement(models.Model):
     """A signed agreement of a membership."""
 
-    membership = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="agreements")
+    membership = models.ForeignKey(
+        Membership,
+        on_delete=models.CASCADE,
+        related_name="agreements",
+        verbose_name=_("membership"),
+    )
     version = models.ForeignKey(
         AgreementVersion, on_delete=models.PROTECT, related_name="+", verbose_name=_("version")
     )
     signed_on = models.DateField(_("signed on"))
     signer = models.CharField(_("signed by"), max_length=200)
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("recorded by"),
     )
 
     class Meta:
@@ -124,7 +148,10 @@ class Settlement(models.Model):
     """
 
     membership = models.OneToOneField(
-        Membership, on_delete=models.CASCADE, related_name="settlement"
+        Membership,
+        on_delete=models.CASCADE,
+        related_name="settlement",
+        verbose_name=_("membership"),
     )
     amount = models.DecimalField(_("amount (EUR)"), max_digits=12, decimal_places=2)
     basis = models.TextField(_("basis"))

@@ -13,7 +13,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -89,6 +89,11 @@ def _not_before(on: date, earlier: date | None, what: str) -> None:
         )
 
 
+def _started_on(membership: Membership) -> date | None:
+    """The date the membership began: the declaration of interest or the application."""
+    return min((d for d in (membership.interested_on, membership.applied_on) if d), default=None)
+
+
 def _save(membership: Membership, *, by, action: str, before: dict, data: dict | None = None):
     membership.full_clean(validate_constraints=False)
     try:
@@ -119,27 +124,32 @@ SUBJECTS = {
 }
 
 
+def _notification(membership: Membership, action: str) -> tuple[str, str]:
+    body = _("The membership of %(board)s is now: %(state)s.\n\nSee %(url)s for the details.") % {
+        "board": membership.board,
+        "state": membership.get_state_display(),
+        "url": settings.SITE_URL.rstrip("/") + membership.get_absolute_url(),
+    }
+    return str(SUBJECTS[action]), body
+
+
 def _notify(membership: Membership, action: str) -> None:
     recipients = list(
         membership.board.contacts.filter(is_active=True).values_list("email", flat=True)
     )
     if not recipients or action not in SUBJECTS:
         return
-    body = _("The membership of %(board)s is now: %(state)s.\n\nSee %(url)s for the details.") % {
-        "board": membership.board,
-        "state": membership.get_state_display(),
-        "url": settings.SITE_URL.rstrip("/") + membership.get_absolute_url(),
-    }
-    subject = str(SUBJECTS[action])
+    with translation.override(settings.LANGUAGE_CODE):  # boards read Dutch, whoever acts
+        subject, body = _notification(membership, action)
     # robust: a mail server that is down must not turn a stored change into an error page
     transaction.on_commit(
         lambda: send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, recipients), robust=True
     )
 
 
-def check_eligible(board: Board) -> None:
+def _require_eligible(board: Board) -> None:
     """Only publicly funded boards of po and vo schools: boards with po or vo locations in
-    the DUO registry."""
+    the DUO registry (checked again at each step: a later DUO import may change it)."""
     if not selectors.is_eligible(board):
         raise RuleViolation(
             _(
@@ -148,6 +158,10 @@ def check_eligible(board: Board) -> None:
             )
             % {"n": board.duo_number}
         )
+
+
+def check_eligible(board: Board) -> None:
+    _require_eligible(board)
     open_membership = selectors.open_membership(board)
     if open_membership:
         raise StateConflict(
@@ -187,6 +201,7 @@ def membership_apply(*, membership: Membership, by, on: date | None = None) -> M
     _require_acts_for(by, membership.board)
     on = _effective_date(by, on)
     _require_state(membership, State.INTERESTED, action=_("apply"))
+    _require_eligible(membership.board)
     _not_before(on, membership.interested_on, _("the declaration of interest"))
     before = field_values(membership, TRACKED)
     membership.state, membership.applied_on = State.APPLIED, on
@@ -204,6 +219,7 @@ def agreement_sign(
     _require_state(
         membership, State.APPLIED, State.MEMBER, State.NOTICE_GIVEN, action=_("sign an agreement")
     )
+    _not_before(signed_on, _started_on(membership), _("the start of the membership"))
     if kind not in AgreementKind.values:
         raise RuleViolation(_("Unknown agreement kind %(k)r.") % {"k": kind})
     try:
@@ -253,6 +269,7 @@ def membership_admit(*, membership: Membership, by, on: date | None = None) -> M
     _require_staff(by)
     on = _effective_date(by, on)
     _require_state(membership, State.APPLIED, action=_("admit"))
+    _require_eligible(membership.board)
     _not_before(on, membership.applied_on, _("the application"))
     if not membership.agreements.filter(
         version__kind=AgreementKind.MEMBERSHIP, signed_on__lte=on
@@ -272,6 +289,7 @@ def membership_reject(*, membership: Membership, by, reason: str, on: date | Non
     _require_staff(by)
     on = _effective_date(by, on)
     _require_state(membership, State.INTERESTED, State.APPLIED, action=_("reject"))
+    _not_before(on, _started_on(membership), _("the start of the membership"))
     if not reason.strip():
         raise RuleViolation(_("Give the reason for the rejection."))
     before = field_values(membership, TRACKED)
@@ -294,6 +312,7 @@ def membership_mark_founding(*, membership: Membership, by, on: date | None = No
         State.NOTICE_GIVEN,
         action=_("mark as founding member"),
     )
+    _not_before(on, _started_on(membership), _("the start of the membership"))
     if membership.is_founding:
         raise StateConflict(
             _("%(board)s is already a founding member (since %(d)s).")
@@ -372,6 +391,8 @@ def membership_withdraw_notice(*, membership: Membership, by, on: date | None = 
 
 def memberships_end_due(*, today: date | None = None) -> list[Membership]:
     """End every membership whose notice period has passed (idempotent)."""
+    if today is not None and today > _today():
+        raise RuleViolation(_("Memberships cannot be ended ahead of time (%(d)s).") % {"d": today})
     today = today or _today()
     ended = []
     for pk in selectors.memberships_due_to_end(today).values_list("pk", flat=True):
@@ -393,6 +414,7 @@ def settlement_record(
     membership = _locked(membership)
     _require_staff(by)
     _require_state(membership, State.NOTICE_GIVEN, State.ENDED, action=_("record a settlement"))
+    _not_before(decided_on, membership.notice_on, _("the notice"))
     if decided_on > _today():
         raise RuleViolation(
             _("A settlement cannot be decided in the future (%(d)s).") % {"d": decided_on}

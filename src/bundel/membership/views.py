@@ -53,6 +53,8 @@ def _actions_for(user, membership: Membership) -> list[str]:
     """The actions offered to `user` in the membership's state. Only what is shown:
     the services decide what is allowed."""
     staff, state = user.is_cooperative_staff, membership.state
+    if not staff and not user.acts_for(membership.board):
+        return []  # e.g. a council member reading its own board's membership
     names = []
     if state == State.INTERESTED:
         names.append("apply")

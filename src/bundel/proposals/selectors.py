@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from bundel.governance.chambers import Chamber, chamber_for
 from bundel.membership.constants import MEMBER_STATES
 from bundel.membership.models import Membership
-from bundel.membership.selectors import Fee, fee_for_board
+from bundel.membership.selectors import Fee, fee_for_pupils
 from bundel.registry.constants import PO_SECTOR_TYPES, VO_SECTOR_TYPES, Sector, SectorType
 from bundel.registry.models import Board, Location
 from bundel.registry.selectors import (
@@ -208,7 +208,7 @@ def proposal_for(
         ],
         locations_by_sector_type=[(key, counted[key]) for key in SectorType.values if counted[key]],
         chamber=chamber_for(has_po=board.has_po, has_vo=board.has_vo, pupils=pupils),
-        fee=fee_for_board(board, on.year),
+        fee=fee_for_pupils(pupils, on.year),  # pupils already annotated: no extra query
         share_percent=_percent(pupils or 0, national),
         support=support,
         in_support=in_support,

@@ -20,7 +20,7 @@ of many dates costs the same queries as one date.
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Sum
@@ -189,24 +189,25 @@ class SupportData:
         )
 
     def history_dates(self, until: date) -> list[date]:
-        """Snapshot dates, every date a membership changed group, count dates, and `until`."""
+        """Snapshot dates, count dates, the first of every month since the first
+        membership, and `until`. Not the dates of single transitions: the public history
+        must not let one board's step be read off a day-to-day difference."""
         dates = set(self.snapshots)
-        for m in self.memberships:
-            dates.update(
-                d
-                for d in (
-                    m.founding_since,
-                    m.interested_on,
-                    m.applied_on,
-                    m.admitted_on,
-                    m.rejected_on,
-                    m.ended_on,
-                )
-                if d
-            )
         dates.update(count_date for _, count_date in self.national)
+        starts = [_started(m) for m in self.memberships]
+        if starts:
+            month = min(starts).replace(day=1)
+            while month <= until:
+                dates.add(month)
+                month = (month + timedelta(days=32)).replace(day=1)
         dates.add(until)
         return sorted(d for d in dates if d <= until)
+
+
+def _started(m: Membership) -> date:
+    return min(
+        d for d in (m.founding_since, m.interested_on, m.applied_on, m.admitted_on, date.max) if d
+    )
 
 
 def support_at(on: date) -> SupportFigures:

@@ -2,6 +2,7 @@
 
 from datetime import date
 
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from bundel.membership.services import memberships_end_due
@@ -18,7 +19,10 @@ class Command(BaseCommand):
             on = date.fromisoformat(today) if today else None
         except ValueError:
             raise CommandError(f"--today: not a date (YYYY-MM-DD): {today!r}") from None
-        ended = memberships_end_due(today=on)
+        try:
+            ended = memberships_end_due(today=on)
+        except ValidationError as exc:
+            raise CommandError(" ".join(exc.messages)) from None
         for membership in ended:
             self.stdout.write(f"ended: {membership.board.duo_number} on {membership.ended_on}")
         self.stdout.write(f"{len(ended)} membership(s) ended.")
