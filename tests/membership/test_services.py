@@ -233,15 +233,20 @@ def test_settlement_is_recorded_for_a_leaving_member(board, staff, versions):
         )
     services.membership_give_notice(membership=m, by=staff, notice_by=NoticeBy.MEMBER)
 
+    with pytest.raises(RuleViolation, match="give the reason"):
+        services.settlement_record(
+            membership=m, by=staff, amount=Decimal("12500.00"), basis="x", decided_on=TODAY
+        )
     s = services.settlement_record(
         membership=m,
         by=staff,
         amount=Decimal("12500.00"),
         basis="Lopende meerjarige verplichting",
         decided_on=TODAY,
+        adjustment_reason="Afspraak over het lopende wifi-contract",
     )
 
-    assert s.amount == Decimal("12500.00")
+    assert (s.amount, s.computed_amount) == (Decimal("12500.00"), Decimal("0.00"))
     assert AuditEntry.objects.get(action="membership.settlement_recorded").changes["amount"] == [
         None,
         "12500.00",

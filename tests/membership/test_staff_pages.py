@@ -263,6 +263,7 @@ def test_staff_record_a_settlement_and_it_is_shown(staff_client, member, contact
         {
             "action": "settlement",
             "settlement-amount": "12500.50",
+            "settlement-adjustment_reason": "Share agreed with the wifi supplier.",
             "settlement-basis": "Share of the running wifi contract.",
             "settlement-decided_on": decided.isoformat(),
         },

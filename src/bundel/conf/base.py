@@ -46,6 +46,8 @@ INSTALLED_APPS = [
     "bundel.membership",
     "bundel.support",
     "bundel.proposals",
+    "bundel.catalogue",
+    "bundel.subscriptions",
 ]
 
 MIDDLEWARE = [

@@ -80,8 +80,14 @@ class AgreementInSerializer(serializers.Serializer):
 
 
 class SettlementSerializer(serializers.Serializer):
-    amount = serializers.DecimalField(max_digits=12, decimal_places=2)
-    basis = serializers.CharField()
+    amount = serializers.DecimalField(
+        max_digits=12,
+        decimal_places=2,
+        required=False,
+        help_text="default: the amount computed from the open commitments",
+    )
+    adjustment_reason = serializers.CharField(required=False, default="", allow_blank=True)
+    basis = serializers.CharField(required=False, default="", allow_blank=True)
     decided_on = serializers.DateField()
 
 

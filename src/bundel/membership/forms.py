@@ -292,12 +292,28 @@ class CooperativeNoticeForm(ActionForm):
 
 class SettlementForm(ActionForm):
     title = _("Financial settlement")
-    description = _("What the leaving member owes (or is owed) for harm to the cooperative.")
+    description = _(
+        "What the leaving member owes for its open commitments: computed from the services "
+        "whose minimum term runs past the end of the membership (see the lines above)."
+    )
     submit_label = _("Record settlement")
     done = _("The settlement is recorded.")
     dated = False  # the decision has its own date
-    amount = forms.DecimalField(label=_("Amount (EUR)"), max_digits=12, decimal_places=2)
-    basis = forms.CharField(label=_("Basis"), widget=forms.Textarea(attrs={"rows": 3}))
+    amount = forms.DecimalField(
+        label=_("Amount (EUR)"),
+        max_digits=12,
+        decimal_places=2,
+        required=False,
+        help_text=_("Leave empty to record the computed amount."),
+    )
+    adjustment_reason = forms.CharField(
+        label=_("Reason for another amount"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    basis = forms.CharField(
+        label=_("Basis"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
     decided_on = forms.DateField(
         label=_("Decided on"),
         required=False,
@@ -311,6 +327,7 @@ class SettlementForm(ActionForm):
         if settlement is not None and not self.is_bound:
             self.initial.update(
                 amount=settlement.amount,
+                adjustment_reason=settlement.adjustment_reason,
                 basis=settlement.basis,
                 decided_on=settlement.decided_on,
             )
@@ -320,6 +337,7 @@ class SettlementForm(ActionForm):
             membership=self.membership,
             by=self.user,
             amount=self.cleaned_data["amount"],
+            adjustment_reason=self.cleaned_data["adjustment_reason"],
             basis=self.cleaned_data["basis"],
             decided_on=self.cleaned_data["decided_on"] or timezone.localdate(),
         )

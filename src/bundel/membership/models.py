@@ -143,8 +143,8 @@ class Agreement(models.Model):
 class Settlement(models.Model):
     """What a leaving member owes (or is owed) for harm to the cooperative.
 
-    Recorded by staff for now; the computation from open service commitments comes
-    with the catalogue (see docs/membership.md).
+    Computed from the open service commitments (`subscriptions.selectors.settlement_lines`);
+    staff may record another amount with a reason (see docs/membership.md).
     """
 
     membership = models.OneToOneField(
@@ -154,6 +154,14 @@ class Settlement(models.Model):
         verbose_name=_("membership"),
     )
     amount = models.DecimalField(_("amount (EUR)"), max_digits=12, decimal_places=2)
+    computed_amount = models.DecimalField(
+        _("computed from open commitments (EUR)"),
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
+    )
+    adjustment_reason = models.TextField(_("reason for adjusting the computed amount"), blank=True)
     basis = models.TextField(_("basis"))
     decided_on = models.DateField(_("decided on"))
 

@@ -408,9 +408,18 @@ def memberships_end_due(*, today: date | None = None) -> list[Membership]:
 
 @transaction.atomic
 def settlement_record(
-    *, membership: Membership, by, amount: Decimal, basis: str, decided_on: date
+    *,
+    membership: Membership,
+    by,
+    amount: Decimal | None = None,
+    basis: str = "",
+    decided_on: date,
+    adjustment_reason: str = "",
 ) -> Settlement:
-    """Staff record the financial settlement of a leaving member."""
+    """Staff record the financial settlement of a leaving member: by default the amount
+    computed from its open commitments; another amount needs a reason."""
+    from bundel.subscriptions.selectors import settlement_total  # the catalogue's side
+
     membership = _locked(membership)
     _require_staff(by)
     _require_state(membership, State.NOTICE_GIVEN, State.ENDED, action=_("record a settlement"))
@@ -419,17 +428,31 @@ def settlement_record(
         raise RuleViolation(
             _("A settlement cannot be decided in the future (%(d)s).") % {"d": decided_on}
         )
+    computed = settlement_total(membership).quantize(Decimal("0.01"))
+    amount = computed if amount is None else amount
+    if amount != computed and not adjustment_reason.strip():
+        raise RuleViolation(
+            _(
+                "The open commitments come to EUR %(c)s; give the reason for recording "
+                "EUR %(a)s instead."
+            )
+            % {"c": computed, "a": amount}
+        )
     settlement = Settlement.objects.filter(membership=membership).first() or Settlement(
         membership=membership
     )
-    before = field_values(settlement, ("amount", "basis", "decided_on"))
-    settlement.amount, settlement.basis, settlement.decided_on = amount, basis.strip(), decided_on
+    fields = ("amount", "computed_amount", "adjustment_reason", "basis", "decided_on")
+    before = field_values(settlement, fields)
+    settlement.amount, settlement.computed_amount = amount, computed
+    settlement.adjustment_reason = adjustment_reason.strip() if amount != computed else ""
+    settlement.basis = basis.strip() or _("Open commitments of the service agreements.")
+    settlement.decided_on = decided_on
     settlement.full_clean()
     settlement.save()
     audit_log(
         action="membership.settlement_recorded",
         obj=membership,
         actor=by,
-        changes=diff(before, field_values(settlement, ("amount", "basis", "decided_on"))),
+        changes=diff(before, field_values(settlement, fields)),
     )
     return settlement

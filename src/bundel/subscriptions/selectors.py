@@ -1,0 +1,224 @@
+"""Reading subscriptions: who sees which, what they cost a board per year, the national
+migration calendar, and what open commitments a leaving member leaves behind."""
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.db.models import Prefetch, QuerySet
+from django.utils import timezone
+
+from bundel.membership.dates import add_months
+from bundel.membership.models import Membership
+from bundel.membership.selectors import fee_for_board
+from bundel.registry.models import Board
+
+from .constants import OPEN_STATES
+from .models import CapacityChange, MigrationWave, Subscription
+
+CENT = Decimal("0.01")
+
+
+def subscriptions_visible_to(user) -> QuerySet[Subscription]:
+    """Staff see all; a board contact (or a council member) its own board's."""
+    base = Subscription.objects.select_related("board", "location", "product", "capacity", "wave")
+    if user is None or not user.is_authenticated:
+        return base.none()
+    if user.is_cooperative_staff:
+        return base
+    if user.board_id:
+        return base.filter(board_id=user.board_id)
+    return base.none()
+
+
+def waves_visible_to(user) -> QuerySet[MigrationWave]:
+    base = MigrationWave.objects.select_related("board")
+    if user is None or not user.is_authenticated:
+        return base.none()
+    if user.is_cooperative_staff:
+        return base
+    if user.board_id:
+        return base.filter(board_id=user.board_id)
+    return base.none()
+
+
+def board_subscriptions(board: Board, user) -> QuerySet[Subscription]:
+    return (
+        subscriptions_visible_to(user)
+        .filter(board=board)
+        .prefetch_related(
+            Prefetch("changes", queryset=CapacityChange.objects.order_by("date", "pk"))
+        )
+    )
+
+
+# -- costs --------------------------------------------------------------------------------
+
+
+def _month_starts(year: int) -> list[date]:
+    return [date(year, month, 1) for month in range(1, 13)]
+
+
+def charge_start(subscription: Subscription) -> date:
+    return subscription.active_on or subscription.wished_start
+
+
+def runs_on(subscription: Subscription, day: date) -> bool:
+    end = subscription.ended_on or subscription.ends_on
+    return charge_start(subscription) <= day and (end is None or day <= end)
+
+
+def price_on(subscription: Subscription, day: date) -> Decimal:
+    """The monthly price in force on `day`, following the capacity changes."""
+    changes = list(subscription.changes.all())
+    price = changes[0].old_price if changes else subscription.monthly_price
+    for change in changes:
+        if change.date <= day:
+            price = change.new_price
+    return price
+
+
+@dataclass(frozen=True)
+class CostLine:
+    subscription: Subscription
+    months: int
+    amount: Decimal  # price + surcharges, for the months it runs in the year
+
+
+@dataclass(frozen=True)
+class Costs:
+    year: int
+    fee: Decimal
+    services: Decimal
+    lines: list[CostLine]
+
+    @property
+    def total(self) -> Decimal:
+        return self.fee + self.services
+
+    def by(self, key) -> dict:
+        totals: dict = {}
+        for line in self.lines:
+            k = key(line.subscription)
+            totals[k] = totals.get(k, Decimal(0)) + line.amount
+        return totals
+
+
+def is_member_in(board: Board, year: int) -> bool:
+    """A member at any day of the year (admitted by its end, not ended before its start)."""
+    first, last = date(year, 1, 1), date(year, 12, 31)
+    for m in Membership.objects.filter(board=board, admitted_on__lte=last):
+        if m.ended_on is None or m.ended_on >= first:
+            return True
+    return False
+
+
+def board_costs(board: Board, year: int, *, user) -> Costs:
+    """The membership fee plus every subscription's monthly charge (price and surcharges)
+    for each month of the year it runs on the first day of. Four queries."""
+    fee = fee_for_board(board, year).amount if is_member_in(board, year) else Decimal(0)
+    lines = []
+    for subscription in board_subscriptions(board, user).order_by(
+        "location__code", "product__code"
+    ):
+        amount, months = Decimal(0), 0
+        for day in _month_starts(year):
+            if runs_on(subscription, day):
+                months += 1
+                amount += price_on(subscription, day) * subscription.surcharge_factor
+        if months:
+            lines.append(CostLine(subscription, months, amount.quantize(CENT)))
+    services = sum((line.amount for line in lines), Decimal(0))
+    return Costs(year, fee, services, lines)
+
+
+# -- migration ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class WavePoint:
+    wave: MigrationWave
+    locations: int
+    migrated_percent: Decimal  # of the board's locations in a wave that is done, cumulative
+
+
+def board_migration(board: Board, user) -> list[WavePoint]:
+    waves = list(
+        waves_visible_to(user).filter(board=board).prefetch_related("locations").order_by("date")
+    )
+    total = board.locations.count() or 1
+    done = 0
+    points = []
+    for wave in waves:
+        count = len(wave.locations.all())
+        if wave.state == "done":
+            done += count
+        points.append(
+            WavePoint(wave, count, (Decimal(done) * 100 / total).quantize(Decimal("0.1")))
+        )
+    return points
+
+
+def national_calendar(
+    user, *, start: date | None = None, weeks: int = 26
+) -> list[tuple[date, int]]:
+    """Locations migrating per week (Monday), from `start` for `weeks` weeks. Staff only."""
+    if not (user and user.is_authenticated and user.is_cooperative_staff):
+        return []
+    start = start or timezone.localdate()
+    monday = start - timedelta(days=start.weekday())
+    end = monday + timedelta(weeks=weeks)
+    rows = MigrationWave.locations.through.objects.filter(
+        migrationwave__date__gte=monday, migrationwave__date__lt=end
+    ).values_list("migrationwave__date", flat=True)
+    per_week = Counter(d - timedelta(days=d.weekday()) for d in rows)
+    return [
+        (monday + timedelta(weeks=i), per_week.get(monday + timedelta(weeks=i), 0))
+        for i in range(weeks)
+    ]
+
+
+# -- settlement -----------------------------------------------------------------------------
+
+
+def whole_months(start: date, end: date) -> int:
+    """Whole months from `start` to `end` (0 when end <= start)."""
+    if end <= start:
+        return 0
+    months = (end.year - start.year) * 12 + end.month - start.month
+    if add_months(start, months) > end:
+        months -= 1
+    return max(months, 0)
+
+
+@dataclass(frozen=True)
+class SettlementLine:
+    subscription: Subscription
+    min_term_ends: date
+    months: int
+    monthly_charge: Decimal
+    amount: Decimal
+
+
+def settlement_lines(membership: Membership) -> list[SettlementLine]:
+    """For every subscription whose minimum term runs past the membership's end date: the
+    monthly charge times the whole months from that end date to the end of the term."""
+    end = membership.ends_on or membership.ended_on
+    if end is None:
+        return []
+    lines = []
+    subscriptions = Subscription.objects.filter(
+        board=membership.board, state__in=OPEN_STATES
+    ).select_related("location", "product", "capacity")
+    for subscription in subscriptions.order_by("location__code", "product__code"):
+        term_end = add_months(charge_start(subscription), subscription.product.min_term_months)
+        months = whole_months(end, term_end)
+        if months:
+            charge = subscription.monthly_charge
+            lines.append(SettlementLine(subscription, term_end, months, charge, charge * months))
+    return lines
+
+
+def settlement_total(membership: Membership) -> Decimal:
+    return sum((line.amount for line in settlement_lines(membership)), Decimal(0))
