@@ -1,4 +1,5 @@
-"""`make bench`: the DUO import into an empty PostgreSQL database, then page and API timings.
+"""`make bench`: the DUO import into an empty PostgreSQL database, page and API timings, a
+national services case (costs, migration calendar), and the proposals batch.
 
 Prints figures; asserts nothing (targets are read by people, not by tests).
 BENCH_DATABASE_URL picks the database (default: bundel_bench on the local PostgreSQL);
@@ -99,6 +100,8 @@ def main() -> None:
         label = f"{url} ({who})" if who != "anon" else url
         print(f"{label:48} {statistics.median(times):8.1f} {p95:8.1f} {len(queries):8}")
 
+    national_services(staff, staff_client)
+
     import tempfile
 
     from bundel.proposals.services import generate_proposals
@@ -110,6 +113,124 @@ def main() -> None:
             f"\nProposals: {result.count} PDFs for every prospective board + ZIP ({size:.0f} MB) "
             f"in {result.seconds:.1f} s ({result.seconds / max(result.count, 1):.2f} s each)"
         )
+
+
+def timed(call):
+    """(result, milliseconds, queries) of one call."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    start = time.perf_counter()
+    with CaptureQueriesContext(connection) as queries:
+        result = call()
+    return result, (time.perf_counter() - start) * 1000, len(queries)
+
+
+def national_services(staff, staff_client) -> None:
+    """Every location of every board with a membership (any state) takes connectivity,
+    security and wifi, migrated in weekly waves of 10 locations per board; then the cost
+    overview of the largest board and the national migration calendar."""
+    from datetime import timedelta
+
+    from django.db import connection
+    from django.db.models import Count
+    from django.test.utils import CaptureQueriesContext
+    from django.utils import timezone
+
+    from bundel.catalogue.demo import load_catalogue
+    from bundel.catalogue.models import CapacityOption
+    from bundel.registry.models import Board, Location
+    from bundel.subscriptions.models import MigrationWave, Order, Subscription
+    from bundel.subscriptions.selectors import board_costs, national_calendar
+
+    load_catalogue()
+    taken = [
+        CapacityOption.objects.select_related("product").get(product__code=product, code=code)
+        for product, code in [("connectivity", "1g"), ("security", "standard"), ("wifi", "m")]
+    ]
+    boards = list(Board.objects.filter(memberships__isnull=False).distinct().order_by("pk"))
+    locations = {}
+    for location in Location.objects.filter(board__in=boards).order_by("board_id", "code"):
+        locations.setdefault(location.board_id, []).append(location)
+    today = timezone.localdate()
+    first_monday = today + timedelta(days=7 - today.weekday())
+
+    # Bench data, written with bulk_create straight into the tables: the ordering and
+    # wave services (rules, audit, one row at a time) would take minutes at this size and
+    # are not what is measured here.
+    start = time.perf_counter()
+    orders = Order.objects.bulk_create(Order(board=b, placed_by=staff) for b in boards)
+    waves, wave_locations, subscriptions = [], [], []
+    for board, order in zip(boards, orders, strict=True):
+        for week, index in enumerate(range(0, len(locations.get(board.pk, [])), 10)):
+            group = locations[board.pk][index : index + 10]
+            wave = MigrationWave(
+                board=board, name=f"Golf {week + 1}", date=first_monday + timedelta(weeks=week)
+            )
+            waves.append(wave)
+            wave_locations += [(wave, location) for location in group]
+            subscriptions += [
+                Subscription(
+                    board=board,
+                    location=location,
+                    product=capacity.product,
+                    capacity=capacity,
+                    order=order,
+                    wave=wave,
+                    state="planned",
+                    monthly_price=capacity.monthly_price,
+                    surcharge_factor=capacity.product.surcharge_factor,
+                    wished_start=wave.date,
+                )
+                for location in group
+                for capacity in taken
+            ]
+    MigrationWave.objects.bulk_create(waves, batch_size=2000)
+    MigrationWave.locations.through.objects.bulk_create(
+        [
+            MigrationWave.locations.through(migrationwave=wave, location=location)
+            for wave, location in wave_locations
+        ],
+        batch_size=2000,
+    )
+    Subscription.objects.bulk_create(subscriptions, batch_size=2000)
+    built = time.perf_counter() - start
+    print(
+        f"\nNational services (bench data via bulk_create, {built:.1f} s): "
+        f"{len(boards)} boards with a membership, {len(wave_locations):,} locations, "
+        f"{len(subscriptions):,} subscriptions, {len(waves):,} waves"
+    )
+
+    largest = (
+        Board.objects.filter(pk__in=[b.pk for b in boards])
+        .annotate(n=Count("subscriptions"))
+        .order_by("-n", "duo_number")
+        .first()
+    )
+    year = first_monday.year + 1  # the first whole year of service
+    costs, ms, queries = timed(lambda: board_costs(largest, year, user=staff))
+    print(
+        f"board_costs({largest.duo_number}, {year}): {len(costs.lines)} lines, "
+        f"total EUR {costs.total:,}  {ms:8.1f} ms  {queries} queries"
+    )
+    weeks, ms, queries = timed(lambda: national_calendar(staff, start=first_monday, weeks=52))
+    print(
+        f"national_calendar(52 weeks): {sum(n for _w, n in weeks):,} locations in "
+        f"{sum(1 for _w, n in weeks if n)} weeks  {ms:8.1f} ms  {queries} queries"
+    )
+
+    url = f"/api/v1/boards/{largest.duo_number}/costs/?year={year}"
+    for _ in range(3):
+        staff_client.get(url)
+    times = []
+    for _ in range(30):
+        start = time.perf_counter()
+        with CaptureQueriesContext(connection) as captured:
+            response = staff_client.get(url)
+        times.append((time.perf_counter() - start) * 1000)
+        assert response.status_code == 200, (url, response.status_code)
+    p95 = statistics.quantiles(times, n=20)[-1]
+    print(f"{url + ' (staff)':48} {statistics.median(times):8.1f} {p95:8.1f} {len(captured):8}")
 
 
 if __name__ == "__main__":

@@ -10,6 +10,8 @@ urlpatterns = [
     path("membership/", include("bundel.membership.urls")),
     path("support/", include("bundel.support.urls")),
     path("proposals/", include("bundel.proposals.urls")),
+    path("catalogue/", include("bundel.catalogue.urls")),
+    path("services/", include("bundel.subscriptions.urls")),
     path("", include("bundel.core.urls")),
 ]
 # Uploaded and generated files (MEDIA_ROOT) are never served as such: views check who

@@ -9,6 +9,7 @@ from django.core.management import CommandError, call_command
 from bundel.accounts.models import User
 from bundel.membership.models import Membership
 from bundel.registry.models import PupilCount
+from bundel.subscriptions.models import Subscription
 from bundel.support.selectors import support_at
 
 
@@ -36,6 +37,12 @@ def test_setup_demo_loads_everything_once_and_prints_the_logins(settings):
         assert f" {username} " in text
     assert Membership.objects.filter(is_founding=True).count() == 24
     assert Membership.objects.count() == 24 + 60
+    assert Subscription.objects.count() == 42  # 5 founding members, up to 4 locations, 3 each
+    assert (
+        not Subscription.objects.filter(product__code="connectivity")
+        .exclude(location__subscriptions__product__code="security")
+        .exists()
+    )
     seed = support_at(date(2017, 3, 24))
     assert (seed.together.pupils, seed.together.percent) == (397_843, 16)
 

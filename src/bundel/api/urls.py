@@ -3,12 +3,16 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.routers import SimpleRouter
 
+from bundel.catalogue import api as catalogue
 from bundel.membership.api import MembershipViewSet
 from bundel.registry import api as registry
+from bundel.subscriptions import api as subscriptions
 from bundel.support import api as support
 
 router = SimpleRouter()
 router.register("memberships", MembershipViewSet, basename="membership")
+router.register("subscriptions", subscriptions.SubscriptionViewSet, basename="subscription")
+router.register("waves", subscriptions.WaveViewSet, basename="wave")
 
 app_name = "api"
 
@@ -22,5 +26,18 @@ urlpatterns = [
     path("registry/totals/", registry.RegistryTotals.as_view(), name="registry-totals"),
     path("support/", support.SupportView.as_view(), name="support"),
     path("support/snapshots/", support.SnapshotList.as_view(), name="support-snapshots"),
+    path("products/", catalogue.ProductList.as_view(), name="product-list"),
+    path(
+        "boards/<str:duo_number>/orders/",
+        subscriptions.BoardOrders.as_view(),
+        name="board-orders",
+    ),
+    path(
+        "boards/<str:duo_number>/subscriptions/",
+        subscriptions.BoardSubscriptions.as_view(),
+        name="board-subscriptions",
+    ),
+    path("boards/<str:duo_number>/costs/", subscriptions.BoardCosts.as_view(), name="board-costs"),
+    path("boards/<str:duo_number>/waves/", subscriptions.BoardWaves.as_view(), name="board-waves"),
     *router.urls,
 ]

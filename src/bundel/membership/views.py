@@ -6,6 +6,7 @@ form whose `run()` calls a service, so rules, audit trail and e-mails are the sa
 every path. A refused change shows the service's message; a forbidden one is a 403.
 """
 
+from decimal import Decimal
 from functools import wraps
 
 from django.conf import settings
@@ -21,6 +22,7 @@ from django.utils.translation import gettext as _
 
 from bundel.audit.selectors import audit_entries_for
 from bundel.core.exports import FORMATS, export_response
+from bundel.subscriptions.selectors import settlement_lines
 
 from . import forms, pdf, selectors
 from .constants import OPEN_STATES, AgreementKind, NoticeBy, State
@@ -178,6 +180,12 @@ def detail(request, pk: int):
         if bound[1] is None:
             return redirect(membership)
     context = _membership_context(membership, membership.board)
+    if request.user.is_cooperative_staff and membership.state in (State.NOTICE_GIVEN, State.ENDED):
+        lines = settlement_lines(membership)
+        context.update(
+            settlement_lines=lines,
+            settlement_total=sum((line.amount for line in lines), Decimal(0)),
+        )
     context.update(
         settlement=getattr(membership, "settlement", None),
         audit=audit_entries_for(obj=membership, user=request.user)[:100],

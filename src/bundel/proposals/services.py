@@ -34,8 +34,9 @@ from .selectors import proposal_for, prospective_boards
 logger = logging.getLogger(__name__)
 
 ZIP_NAME = "proposals.zip"
-# A running batch that made no progress for this long died with its process.
-STALE_AFTER = timedelta(minutes=10)
+# A running batch records progress after every PDF (a fraction of a second); one that made
+# none for this long died with its process (e.g. a restart of the web server).
+STALE_AFTER = timedelta(minutes=2)
 
 Progress = Callable[..., Iterable]
 
@@ -95,7 +96,7 @@ def _require_staff(by) -> None:
         raise PermissionDenied(_("Only the cooperative's staff may do this."))
 
 
-def _fail_stale_batches() -> None:
+def fail_stale_batches() -> None:
     ProposalBatch.objects.filter(
         state=BatchState.RUNNING, updated_at__lt=timezone.now() - STALE_AFTER
     ).update(state=BatchState.FAILED, error=_("Stopped without finishing."))
@@ -105,7 +106,7 @@ def proposal_batch_start(*, by) -> ProposalBatch:
     """Staff start writing the proposals of every prospective board in the background."""
     _require_staff(by)
     with transaction.atomic():
-        _fail_stale_batches()
+        fail_stale_batches()
         if ProposalBatch.objects.filter(state=BatchState.RUNNING).exists():
             raise StateConflict(_("Proposals are being generated already; wait until it ends."))
         batch = ProposalBatch.objects.create(created_by=by, state=BatchState.RUNNING)

@@ -21,7 +21,9 @@ def _proposal(request, duo_number: str) -> selectors.Proposal:
     try:
         board = selectors.proposal_board(user=request.user, duo_number=duo_number)
     except Board.DoesNotExist:
-        raise Http404(_("No board with DUO number %(n)s.") % {"n": duo_number}) from None
+        raise Http404(
+            _("There is no proposal for board %(n)s that you may see.") % {"n": duo_number}
+        ) from None
     return selectors.proposal_for(board)
 
 
@@ -54,6 +56,7 @@ def staff_only(view):
 
 @staff_only
 def bulk(request):
+    services.fail_stale_batches()
     batches = ProposalBatch.objects.select_related("created_by")[:10]
     context = {
         "batches": batches,
@@ -75,6 +78,7 @@ def bulk_start(request):
 
 @staff_only
 def batch(request, pk: int):
+    services.fail_stale_batches()
     batch = get_object_or_404(ProposalBatch, pk=pk)
     return render(request, "proposals/_batch.html", {"batch": batch})
 

@@ -15,7 +15,14 @@ class BoardFilterForm(forms.Form):
     sector = forms.ChoiceField(
         label=_("Sector"),
         required=False,
-        choices=[("", _("All sectors")), *Sector.choices, *SectorType.choices],
+        choices=[
+            ("", _("All sectors")),
+            (_("Sector of the board"), Sector.choices),
+            (
+                _("Has locations of type"),
+                [(t, label) for t, label in SectorType.choices if t != SectorType.VO],
+            ),
+        ],
     )
     province = forms.ChoiceField(
         label=_("Province"), required=False, choices=[("", _("All provinces")), *Province.choices]

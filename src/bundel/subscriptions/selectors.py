@@ -208,14 +208,17 @@ def settlement_lines(membership: Membership) -> list[SettlementLine]:
     if end is None:
         return []
     lines = []
-    subscriptions = Subscription.objects.filter(
-        board=membership.board, state__in=OPEN_STATES
-    ).select_related("location", "product", "capacity")
+    subscriptions = (
+        Subscription.objects.filter(board=membership.board, state__in=OPEN_STATES)
+        .select_related("location", "product", "capacity")
+        .prefetch_related(Prefetch("changes", queryset=CapacityChange.objects.order_by("date")))
+    )
     for subscription in subscriptions.order_by("location__code", "product__code"):
         term_end = add_months(charge_start(subscription), subscription.product.min_term_months)
         months = whole_months(end, term_end)
         if months:
-            charge = subscription.monthly_charge
+            # the price in force when the membership ends (a later capacity change counts)
+            charge = (price_on(subscription, end) * subscription.surcharge_factor).quantize(CENT)
             lines.append(SettlementLine(subscription, term_end, months, charge, charge * months))
     return lines
 

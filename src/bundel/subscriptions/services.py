@@ -24,6 +24,11 @@ from bundel.registry.models import Board, Location
 from .constants import OPEN_STATES, SubscriptionState, WaveState
 from .models import CapacityChange, MigrationWave, Order, Subscription
 
+WAVE_TO_SUBSCRIPTION = {
+    WaveState.PLANNED: SubscriptionState.PLANNED,
+    WaveState.MIGRATING: SubscriptionState.MIGRATING,
+}
+
 
 def _today() -> date:
     return timezone.localdate()
@@ -112,38 +117,53 @@ def _resolve(board: Board, lines: list[OrderLine]):
     return resolved
 
 
-def check_requires(board: Board, adding: list[tuple[Location, Product]]) -> None:
-    """Every product added at a location has what it requires there, open already or
-    in the same order."""
+def check_requires(board: Board, adding: list[tuple[Location, Product, date]]) -> None:
+    """Every product added at a location has what it requires there, open already or in
+    the same order, and from its own start on (not later)."""
     rules = {}
     for rule in ProductRule.objects.select_related("product", "required"):
         rules.setdefault(rule.product_id, []).append(rule.required)
-    location_ids = {loc.pk for loc, _p in adding}
-    present = set(
+    location_ids = {loc.pk for loc, _p, _s in adding}
+    present: dict[tuple[int, int], date] = {}
+    existing = (
         Subscription.objects.filter(location_id__in=location_ids, state__in=OPEN_STATES)
         .exclude(state=SubscriptionState.TERMINATING)
-        .values_list("location_id", "product_id")
+        .only("location_id", "product_id", "active_on", "wished_start")
     )
-    present |= {(loc.pk, product.pk) for loc, product in adding}
-    for location, product in adding:
+    for subscription in existing:
+        present[(subscription.location_id, subscription.product_id)] = (
+            subscription.active_on or subscription.wished_start
+        )
+    for location, product, start in adding:
+        present[(location.pk, product.pk)] = start
+    for location, product, start in adding:
         for required in rules.get(product.pk, []):
-            if (location.pk, required.pk) not in present:
+            params = {
+                "product": product.name,
+                "required": required.name,
+                "location": f"{location.code} {location.name}",
+                "product_code": product.code,
+                "required_code": required.code,
+                "location_code": location.code,
+            }
+            required_from = present.get((location.pk, required.pk))
+            if required_from is None:
                 raise RuleViolation(
                     _(
                         "%(product)s at %(location)s requires %(required)s at that location; "
                         "add %(required)s to the order."
-                    )
-                    % {
-                        "product": product.name,
-                        "required": required.name,
-                        "location": f"{location.code} {location.name}",
-                    },
+                    ),
                     code="requires",
-                    params={
-                        "product": product.code,
-                        "required": required.code,
-                        "location": location.code,
-                    },
+                    params=params,
+                )
+            if required_from > start:
+                raise RuleViolation(
+                    _(
+                        "%(product)s at %(location)s starts on %(start)s, before the "
+                        "%(required)s it requires (from %(required_from)s)."
+                    ),
+                    code="requires_from",
+                    params={**params, "start": start, "required_from": required_from},
                 )
 
 
@@ -178,11 +198,21 @@ def order_place(*, board: Board, lines: list[OrderLine], by) -> list[Subscriptio
                 _("%(location)s already takes %(product)s.")
                 % {"location": location.code, "product": product.name}
             )
-    check_requires(board, [(loc, product) for loc, product, *_ in resolved])
+    check_requires(board, [(loc, product, start) for loc, product, _c, start in resolved])
     order = Order.objects.create(board=board, placed_by=by)
+    open_waves = {
+        location.pk: wave
+        for wave in MigrationWave.objects.filter(
+            board=board, state__in=(WaveState.PLANNED, WaveState.MIGRATING)
+        ).prefetch_related("locations")
+        for location in wave.locations.all()
+    }
     subscriptions = []
     for location, product, capacity, start in resolved:
+        wave = open_waves.get(location.pk)  # a location in an open wave migrates with it
         subscription = Subscription(
+            wave=wave,
+            state=WAVE_TO_SUBSCRIPTION[wave.state] if wave else SubscriptionState.REQUESTED,
             board=board,
             location=location,
             product=product,
@@ -227,6 +257,7 @@ def subscription_terminate(*, subscription: Subscription, on: date, by) -> Subsc
     """End a subscription on `on`; refused while a product that requires it stays."""
     subscription = _locked(subscription)
     _require_acts_for(by, subscription.board)
+    Board.objects.select_for_update().get(pk=subscription.board_id)  # as order_place does
     if subscription.state in (SubscriptionState.TERMINATING, SubscriptionState.ENDED):
         raise StateConflict(
             _("%(s)s is already %(state)s.")
@@ -234,6 +265,12 @@ def subscription_terminate(*, subscription: Subscription, on: date, by) -> Subsc
         )
     if on < _today() and not by.is_cooperative_staff:
         raise RuleViolation(_("A subscription cannot end in the past (%(d)s).") % {"d": on})
+    start = subscription.active_on or subscription.wished_start
+    if on < start:
+        raise RuleViolation(
+            _("%(s)s cannot end (%(d)s) before it starts (%(start)s).")
+            % {"s": subscription, "d": on, "start": start}
+        )
     dependants = (
         Subscription.objects.filter(
             location=subscription.location,
@@ -248,13 +285,16 @@ def subscription_terminate(*, subscription: Subscription, on: date, by) -> Subsc
             _(
                 "%(required)s at %(location)s cannot end while %(product)s there requires it; "
                 "end %(product)s first."
-            )
-            % {
+            ),
+            code="in_use",
+            params={
                 "required": subscription.product.name,
                 "product": dependant.product.name,
                 "location": f"{subscription.location.code} {subscription.location.name}",
+                "required_code": subscription.product.code,
+                "product_code": dependant.product.code,
+                "location_code": subscription.location.code,
             },
-            code="in_use",
         )
     subscription.state = SubscriptionState.TERMINATING
     subscription.ends_on = on
@@ -286,6 +326,11 @@ def subscription_change_capacity(
         raise RuleViolation(_("The subscription already has this capacity."))
     if on < _today() and not by.is_cooperative_staff:
         raise RuleViolation(_("A change cannot take effect in the past (%(d)s).") % {"d": on})
+    last = subscription.changes.order_by("-date").first()
+    if last is not None and on < last.date:
+        raise RuleViolation(
+            _("A change takes effect on or after the last one (%(d)s).") % {"d": last.date}
+        )
     price = price_for(subscription.product, new, subscription.board, on)
     CapacityChange.objects.create(
         subscription=subscription,

@@ -7,8 +7,10 @@ from django.core.management.base import BaseCommand, CommandError
 from bundel.accounts.constants import Role
 from bundel.accounts.models import User
 from bundel.accounts.services import user_create
+from bundel.catalogue.demo import load_catalogue
 from bundel.membership.demo import seed_demo
 from bundel.registry.models import Board, Location
+from bundel.subscriptions.demo import seed_demo as seed_subscriptions
 
 
 class Command(BaseCommand):
@@ -53,6 +55,10 @@ class Command(BaseCommand):
                 f"Demo memberships: {seeded['start_group']} founding members (start group), "
                 f"{seeded['coalition']} boards in the coalition of the willing."
             )
+        load_catalogue()
+        ordered = seed_subscriptions(staff=staff)
+        if ordered:
+            self.stdout.write(f"Demo catalogue loaded; {ordered} demo subscriptions ordered.")
         self.stdout.write("")
         self.stdout.write(self.style.SUCCESS(f"Demo logins (password for all: {password})"))
         for label, username, who in rows:

@@ -1,0 +1,49 @@
+"""Showing audit entries to people: translated verbs and field names, not raw codes."""
+
+from django import template
+from django.core.exceptions import FieldDoesNotExist
+from django.utils.translation import gettext_lazy as _
+
+register = template.Library()
+
+VERBS = {
+    "created": _("created"),
+    "updated": _("changed"),
+    "added": _("added"),
+    "changed": _("changed"),
+    "deleted": _("deleted"),
+    "recorded": _("recorded"),
+    "interest_declared": _("interest declared"),
+    "applied": _("applied"),
+    "admitted": _("admitted"),
+    "rejected": _("rejected"),
+    "founding_marked": _("marked as founding member"),
+    "notice_given": _("notice given"),
+    "notice_withdrawn": _("notice withdrawn"),
+    "ended": _("ended"),
+    "agreement_signed": _("agreement signed"),
+    "settlement_recorded": _("settlement recorded"),
+    "ordered": _("ordered"),
+    "terminating": _("termination requested"),
+    "capacity_changed": _("capacity changed"),
+    "planned": _("planned"),
+    "started": _("started"),
+    "completed": _("completed"),
+}
+
+
+@register.filter
+def audit_action(entry) -> str:
+    """'membership.admitted' -> 'admitted'; 'registry.board.updated' -> 'changed'."""
+    verb = entry.action.rsplit(".", 1)[-1]
+    return str(VERBS.get(verb, verb.replace("_", " ")))
+
+
+@register.filter
+def audit_field(entry, name: str) -> str:
+    model = entry.content_type.model_class()
+    field_name = name[:-3] if name.endswith("_id") else name
+    try:
+        return str(model._meta.get_field(field_name).verbose_name)
+    except (FieldDoesNotExist, AttributeError):
+        return name.replace("_", " ")

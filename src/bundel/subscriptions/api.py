@@ -1,0 +1,366 @@
+"""The subscriptions API: ordering, subscriptions, costs and migration waves of a board.
+
+The same services and visibility as the pages. A board's paths answer 404 to anyone who
+may not see its subscriptions, whether or not the board exists (guessing tells nothing).
+"""
+
+from django.db.models import Prefetch
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
+from rest_framework import generics, mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from bundel.registry.models import Board
+
+from . import selectors, services
+from .models import CapacityChange, MigrationWave, Subscription
+
+# -- serializers ---------------------------------------------------------------------------
+
+
+class CapacityChangeSerializer(serializers.ModelSerializer):
+    old_capacity = serializers.CharField(source="old_capacity.code")
+    new_capacity = serializers.CharField(source="new_capacity.code")
+
+    class Meta:
+        model = CapacityChange
+        fields = ["date", "old_capacity", "new_capacity", "old_price", "new_price"]
+
+
+class SubscriptionSerializer(serializers.ModelSerializer):
+    board = serializers.CharField(source="board.duo_number")
+    location = serializers.CharField(source="location.code")
+    location_name = serializers.CharField(source="location.name")
+    product = serializers.CharField(source="product.code")
+    product_name = serializers.CharField(source="product.name")
+    capacity = serializers.CharField(source="capacity.code")
+    capacity_label = serializers.CharField(source="capacity.label")
+    monthly_charge = serializers.DecimalField(
+        max_digits=12, decimal_places=2, help_text="price per month times the surcharge factor"
+    )
+    changes = CapacityChangeSerializer(many=True)
+
+    class Meta:
+        model = Subscription
+        fields = [
+            "id",
+            "board",
+            "location",
+            "location_name",
+            "product",
+            "product_name",
+            "capacity",
+            "capacity_label",
+            "state",
+            "monthly_price",
+            "surcharge_factor",
+            "monthly_charge",
+            "wished_start",
+            "active_on",
+            "ends_on",
+            "ended_on",
+            "order",
+            "wave",
+            "changes",
+        ]
+
+
+class OrderLineSerializer(serializers.Serializer):
+    location = serializers.CharField(help_text="location code (vestiging), e.g. 16AH00")
+    product = serializers.CharField(help_text="product code, e.g. connectivity")
+    capacity = serializers.CharField(
+        required=False,
+        allow_null=True,
+        allow_blank=True,
+        default=None,
+        help_text="capacity code; may be left out when the product has one option",
+    )
+    start = serializers.DateField(help_text="wished start")
+
+
+class OrderSerializer(serializers.Serializer):
+    lines = OrderLineSerializer(many=True, allow_empty=True)
+
+
+class OrderResultSerializer(serializers.Serializer):
+    order = serializers.IntegerField()
+    subscriptions = SubscriptionSerializer(many=True)
+
+
+class TerminateSerializer(serializers.Serializer):
+    date = serializers.DateField()
+
+
+class WaveCompleteSerializer(serializers.Serializer):
+    date = serializers.DateField(required=False, help_text="staff only; default today")
+
+
+class CapacityInSerializer(serializers.Serializer):
+    capacity = serializers.CharField(help_text="capacity code of the same product")
+    date = serializers.DateField(help_text="from")
+
+
+class CostLineSerializer(serializers.Serializer):
+    location = serializers.CharField(source="subscription.location.code")
+    product = serializers.CharField(source="subscription.product.code")
+    capacity = serializers.CharField(
+        source="subscription.capacity.code", help_text="the current capacity"
+    )
+    months = serializers.IntegerField(help_text="months of the year it runs on the first day of")
+    monthly_price = serializers.DecimalField(
+        max_digits=10,
+        decimal_places=2,
+        source="subscription.monthly_price",
+        help_text="the current price; `amount` follows the capacity changes",
+    )
+    surcharge_factor = serializers.DecimalField(
+        max_digits=6, decimal_places=4, source="subscription.surcharge_factor"
+    )
+    amount = serializers.DecimalField(max_digits=14, decimal_places=2)
+    state = serializers.CharField(source="subscription.state")
+
+
+class CostsSerializer(serializers.Serializer):
+    year = serializers.IntegerField()
+    fee = serializers.DecimalField(max_digits=14, decimal_places=2)
+    services = serializers.DecimalField(max_digits=14, decimal_places=2)
+    total = serializers.DecimalField(max_digits=14, decimal_places=2)
+    lines = CostLineSerializer(many=True)
+
+
+class YearSerializer(serializers.Serializer):
+    year = serializers.IntegerField(min_value=2017, max_value=2100, required=False)
+
+
+class WaveSerializer(serializers.ModelSerializer):
+    board = serializers.CharField(source="board.duo_number")
+    locations = serializers.SerializerMethodField()
+
+    class Meta:
+        model = MigrationWave
+        fields = ["id", "board", "name", "date", "state", "locations"]
+
+    @extend_schema_field(serializers.ListField(child=serializers.CharField()))
+    def get_locations(self, wave) -> list[str]:
+        return sorted(location.code for location in wave.locations.all())
+
+
+class WavePointSerializer(serializers.Serializer):
+    id = serializers.IntegerField(source="wave.pk")
+    name = serializers.CharField(source="wave.name")
+    date = serializers.DateField(source="wave.date")
+    state = serializers.CharField(source="wave.state")
+    locations = serializers.SerializerMethodField()
+    location_count = serializers.IntegerField(source="locations")
+    migrated_percent = serializers.DecimalField(
+        max_digits=5,
+        decimal_places=1,
+        help_text="of the board's locations, in waves that are done, up to this one",
+    )
+
+    @extend_schema_field(serializers.ListField(child=serializers.CharField()))
+    def get_locations(self, point) -> list[str]:
+        return sorted(location.code for location in point.wave.locations.all())
+
+
+class WaveInSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    date = serializers.DateField()
+    locations = serializers.ListField(child=serializers.CharField(), allow_empty=True)
+
+
+# -- helpers -------------------------------------------------------------------------------
+
+
+def _valid(serializer_class, data) -> dict:
+    serializer = serializer_class(data=data)
+    serializer.is_valid(raise_exception=True)
+    return serializer.validated_data
+
+
+def _board(request, duo_number: str) -> Board:
+    """The board of the path, for staff and for the board's own users (the rule of
+    `selectors.subscriptions_visible_to`); 404 for anyone else."""
+    user = request.user
+    board = Board.objects.filter(duo_number=duo_number).first()
+    if board is None or not (user.is_cooperative_staff or user.board_id == board.pk):
+        raise NotFound(_("No board with DUO number %(n)s.") % {"n": duo_number})
+    return board
+
+
+def _subscriptions(user):
+    return (
+        selectors.subscriptions_visible_to(user)
+        .prefetch_related(
+            Prefetch(
+                "changes",
+                queryset=CapacityChange.objects.select_related(
+                    "old_capacity", "new_capacity"
+                ).order_by("date", "pk"),
+            )
+        )
+        .order_by("location__code", "product__code", "pk")
+    )
+
+
+def _waves(user):
+    return selectors.waves_visible_to(user).prefetch_related("locations")
+
+
+# -- board paths ---------------------------------------------------------------------------
+
+
+class BoardOrders(APIView):
+    """Order services for locations of the board: accepted as a whole, or refused (400)
+    with the broken rule's message, `code` and `params` when the rule has them."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(request=OrderSerializer, responses={201: OrderResultSerializer})
+    def post(self, request, duo_number):
+        board = _board(request, duo_number)
+        data = _valid(OrderSerializer, request.data)
+        lines = [
+            services.OrderLine(
+                location=line["location"],
+                product=line["product"],
+                capacity=line["capacity"] or None,
+                start=line["start"],
+            )
+            for line in data["lines"]
+        ]
+        created = services.order_place(board=board, lines=lines, by=request.user)
+        fresh = _subscriptions(request.user).filter(pk__in=[s.pk for s in created])
+        result = {"order": created[0].order_id, "subscriptions": fresh}
+        return Response(OrderResultSerializer(result).data, status=status.HTTP_201_CREATED)
+
+
+class BoardSubscriptions(generics.ListAPIView):
+    """The board's subscriptions with their capacity changes (history)."""
+
+    serializer_class = SubscriptionSerializer
+    permission_classes = [IsAuthenticated]
+
+    def get_queryset(self):
+        board = _board(self.request, self.kwargs["duo_number"])
+        return _subscriptions(self.request.user).filter(board=board)
+
+
+class BoardCosts(APIView):
+    """What the board pays in a year: the membership fee (when a member that year) plus
+    every subscription's price times its surcharge factor for each month it runs on the
+    first day of."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        parameters=[OpenApiParameter("year", int, description="default: this year")],
+        responses=CostsSerializer,
+    )
+    def get(self, request, duo_number):
+        board = _board(request, duo_number)
+        year = _valid(YearSerializer, request.query_params).get("year")
+        costs = selectors.board_costs(board, year or timezone.localdate().year, user=request.user)
+        return Response(CostsSerializer(costs).data)
+
+
+class BoardWaves(APIView):
+    """The board's migration plan: its waves by date, with the share of its locations
+    migrated; staff and the board's contacts plan a wave."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(responses=WavePointSerializer(many=True))
+    def get(self, request, duo_number):
+        board = _board(request, duo_number)
+        points = selectors.board_migration(board, request.user)
+        return Response(WavePointSerializer(points, many=True).data)
+
+    @extend_schema(request=WaveInSerializer, responses={201: WaveSerializer})
+    def post(self, request, duo_number):
+        board = _board(request, duo_number)
+        data = _valid(WaveInSerializer, request.data)
+        wave = services.wave_create(
+            board=board,
+            name=data["name"],
+            on=data["date"],
+            locations=data["locations"],
+            by=request.user,
+        )
+        fresh = _waves(request.user).get(pk=wave.pk)
+        return Response(WaveSerializer(fresh).data, status=status.HTTP_201_CREATED)
+
+
+# -- objects by id -------------------------------------------------------------------------
+
+
+class SubscriptionViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
+    """Subscriptions the user may see (staff: all; a board's users: their board's)."""
+
+    serializer_class = SubscriptionSerializer
+    permission_classes = [IsAuthenticated]
+
+    def get_queryset(self):
+        return _subscriptions(self.request.user)
+
+    def _respond(self, subscription: Subscription) -> Response:
+        fresh = self.get_queryset().get(pk=subscription.pk)
+        return Response(SubscriptionSerializer(fresh).data)
+
+    @extend_schema(request=TerminateSerializer, responses=SubscriptionSerializer)
+    @action(detail=True, methods=["post"])
+    def terminate(self, request, pk=None):
+        """End the subscription on `date`; 400 while a product that requires it stays."""
+        data = _valid(TerminateSerializer, request.data)
+        subscription = get_object_or_404(self.get_queryset(), pk=pk)
+        services.subscription_terminate(subscription=subscription, on=data["date"], by=request.user)
+        return self._respond(subscription)
+
+    @extend_schema(request=CapacityInSerializer, responses=SubscriptionSerializer)
+    @action(detail=True, methods=["post"])
+    def capacity(self, request, pk=None):
+        """Change the capacity (and so the price) from `date`."""
+        data = _valid(CapacityInSerializer, request.data)
+        subscription = get_object_or_404(self.get_queryset(), pk=pk)
+        services.subscription_change_capacity(
+            subscription=subscription, capacity=data["capacity"], on=data["date"], by=request.user
+        )
+        return self._respond(subscription)
+
+
+class WaveViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Migration waves; the cooperative's staff start and complete them."""
+
+    serializer_class = WaveSerializer
+    permission_classes = [IsAuthenticated]
+
+    def get_queryset(self):
+        return _waves(self.request.user).order_by("date", "pk")
+
+    def _respond(self, wave: MigrationWave) -> Response:
+        return Response(WaveSerializer(self.get_queryset().get(pk=wave.pk)).data)
+
+    @extend_schema(request=None, responses=WaveSerializer)
+    @action(detail=True, methods=["post"])
+    def start(self, request, pk=None):
+        """The wave's planned subscriptions become migrating."""
+        wave = get_object_or_404(self.get_queryset(), pk=pk)
+        return self._respond(services.wave_start(wave=wave, by=request.user))
+
+    @extend_schema(request=WaveCompleteSerializer, responses=WaveSerializer)
+    @action(detail=True, methods=["post"])
+    def complete(self, request, pk=None):
+        """The wave's subscriptions become active on `date` (default today)."""
+        data = _valid(WaveCompleteSerializer, request.data)
+        wave = get_object_or_404(self.get_queryset(), pk=pk)
+        return self._respond(
+            services.wave_complete(wave=wave, by=request.user, on=data.get("date"))
+        )
