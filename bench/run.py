@@ -10,6 +10,7 @@ import os
 import statistics
 import sys
 import time
+from datetime import date
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -148,6 +149,17 @@ def national_services(staff, staff_client) -> None:
         CapacityOption.objects.select_related("product").get(product__code=product, code=code)
         for product, code in [("connectivity", "1g"), ("security", "standard"), ("wifi", "m")]
     ]
+    # National scale: every board with locations is a member (bench data, bulk_create).
+    from bundel.membership.models import Membership
+
+    joined = set(Membership.objects.values_list("board_id", flat=True))
+    Membership.objects.bulk_create(
+        Membership(
+            board=b, state="member", applied_on=date(2026, 1, 5), admitted_on=date(2026, 2, 1)
+        )
+        for b in Board.objects.filter(locations__isnull=False).distinct()
+        if b.pk not in joined
+    )
     boards = list(Board.objects.filter(memberships__isnull=False).distinct().order_by("pk"))
     locations = {}
     for location in Location.objects.filter(board__in=boards).order_by("board_id", "code"):
