@@ -131,3 +131,20 @@ def test_language_switch_to_english(client):
     html = client.get("/registry/boards/").content.decode()
 
     assert "School boards" in html and 'lang="en"' in html
+
+
+@pytest.mark.django_db
+def test_board_page_shows_membership_and_fee_to_its_contact_only(client, board, contact, outsider):
+    from bundel.membership.constants import Kind
+    from bundel.membership.services import membership_start
+
+    membership_start(board=board, kind=Kind.INTEREST, by=contact)
+
+    client.force_login(contact)
+    mine = client.get("/registry/boards/41211/").content.decode()
+    client.force_login(outsider)
+    other = client.get("/registry/boards/41211/").content.decode()
+
+    assert "€ 1.000,00" in mine  # 812 pupils: the small-board fee
+    assert "board-membership" in mine
+    assert "board-membership" not in other
