@@ -1,4 +1,5 @@
-"""Staff keep the catalogue in the admin; every change, inline rows included, is audited."""
+"""Staff keep the catalogue in the admin; every change, inline rows included, goes through
+the catalogue's services: audited, and refused by the same rules as the staff pages."""
 
 from decimal import Decimal
 
@@ -6,6 +7,8 @@ import pytest
 
 from bundel.audit.models import AuditEntry
 from bundel.catalogue.models import CapacityOption, Product, ProductRule
+
+from ..subscriptions.builders import admit, line, order
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
@@ -70,10 +73,10 @@ def test_staff_add_a_product_with_capacities_and_a_rule_all_audited(staff_client
     ]
     assert ProductRule.objects.get(product=product).required.code == "security"
     assert sorted(AuditEntry.objects.values_list("action", flat=True)) == [
-        "catalogue.capacity.added",
-        "catalogue.capacity.added",
-        "catalogue.product.added",
-        "catalogue.rule.added",
+        "catalogue.capacity.created",
+        "catalogue.capacity.created",
+        "catalogue.product.created",
+        "catalogue.rule.created",
     ]
 
 
@@ -102,12 +105,12 @@ def test_staff_change_a_price_and_delete_an_option_audited(staff_client, catalog
     assert response.status_code == 302
     assert CapacityOption.objects.get(pk=options[0].pk).monthly_price == Decimal("475.00")
     assert not CapacityOption.objects.filter(pk=options[2].pk).exists()
-    changed = AuditEntry.objects.get(action="catalogue.capacity.changed")
+    changed = AuditEntry.objects.get(action="catalogue.capacity.updated")
     assert changed.object_id == str(options[0].pk)
     assert changed.changes == {"monthly_price": ["450.00", "475.00"]}
     deleted = AuditEntry.objects.get(action="catalogue.capacity.deleted")
     assert deleted.object_id == str(options[2].pk) and deleted.data["code"] == "l"
-    product_entry = AuditEntry.objects.get(action="catalogue.product.changed")
+    product_entry = AuditEntry.objects.get(action="catalogue.product.updated")
     assert product_entry.changes["position"] == [0, 20]
 
 
@@ -127,6 +130,76 @@ def test_a_product_cannot_require_itself(staff_client, catalogue):
     assert "A product cannot require itself." in response.content.decode()
     assert not ProductRule.objects.filter(product=product).exists()
     assert not AuditEntry.objects.exists()
+
+
+def test_a_rule_closing_a_circle_is_refused(staff_client, catalogue):
+    """connectivity requires security (shipped); security requiring connectivity is
+    refused on the form, as the service refuses it, and nothing is saved."""
+    security = catalogue["security"]
+    data = {
+        **product_data(
+            security.group,
+            code="security",
+            name_nl=security.name_nl,
+            name_en="Renamed",
+        ),
+        **inline_management("capacities", 0, 0),
+        **inline_management("rules", 1, 0),
+        "rules-0-kind": "requires",
+        "rules-0-required": catalogue["connectivity"].pk,
+    }
+
+    response = staff_client.post(f"{URL}{security.pk}/change/", data)
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "so neither could ever be ended." in html
+    assert not ProductRule.objects.filter(product=security).exists()
+    assert Product.objects.get(pk=security.pk).name_en == "Information security services"
+    assert not AuditEntry.objects.exists()
+
+
+def test_an_option_in_use_is_not_deleted(staff_client, board, staff, catalogue):
+    admit(board, staff)
+    location = board.locations.get()
+    order(board, staff, line(location, "connectivity", "1g"), line(location, "security"))
+    product = catalogue["connectivity"]
+    options = list(product.capacities.order_by("position", "pk"))
+    data = {**product_data(product.group, code="connectivity", name_nl="C", name_en="C")}
+    data.update(inline_management("capacities", len(options), len(options)))
+    for index, option in enumerate(options):
+        data.update(
+            {
+                f"capacities-{index}-id": option.pk,
+                f"capacities-{index}-product": product.pk,
+                f"capacities-{index}-code": option.code,
+                f"capacities-{index}-label": option.label,
+                f"capacities-{index}-monthly_price": str(option.monthly_price),
+                f"capacities-{index}-position": option.position,
+            }
+        )
+        if option.code == "1g":
+            data[f"capacities-{index}-DELETE"] = "on"
+    rule = ProductRule.objects.get(product=product)
+    data.update(inline_management("rules", 1, 1))
+    data.update({"rules-0-id": rule.pk, "rules-0-product": product.pk})
+    data.update({"rules-0-kind": "requires", "rules-0-required": rule.required_id})
+    entries = AuditEntry.objects.count()
+
+    response = staff_client.post(f"{URL}{product.pk}/change/", data)
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "would require deleting the following protected related objects" in html
+    assert product.capacities.filter(code="1g").exists()
+    assert Product.objects.get(pk=product.pk).name_en != "C"
+    assert AuditEntry.objects.count() == entries
+
+
+def test_the_code_is_fixed_once_added(staff_client, catalogue):
+    response = staff_client.get(f"{URL}{catalogue['wifi'].pk}/change/")
+
+    assert 'name="code"' not in response.content.decode()
 
 
 def test_groups_are_audited(staff_client, catalogue):

@@ -3,11 +3,12 @@ rules between products (taking A at a location requires B there)."""
 
 from decimal import Decimal
 
-from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+
+from bundel.core.errors import RuleViolation
 
 from .constants import GroupStatus, Lifecycle, RuleKind
 
@@ -164,5 +165,49 @@ class ProductRule(models.Model):
         return f"{self.product.code} {self.kind} {self.required.code}"
 
     def clean(self) -> None:
-        if self.product_id and self.product_id == self.required_id:
-            raise ValidationError(_("A product cannot require itself."))
+        self.check_graph()
+
+    def check_graph(self) -> None:
+        """Refuse a product requiring itself and a rule that closes a circle (A requires B
+        requires A): at a location taking both, neither could ever be ended first. The
+        admin's form validation and `services.rule_add` both call this."""
+        if not (self.product_id and self.required_id):
+            return
+        if self.product_id == self.required_id:
+            raise RuleViolation(_("A product cannot require itself."), code="self")
+        path = self._requires_path(self.required_id, self.product_id)
+        if path:
+            names = {p.pk: p.name for p in Product.objects.filter(pk__in=path)}
+            raise RuleViolation(
+                _(
+                    "%(product)s cannot require %(required)s: %(required)s already requires "
+                    "%(product)s (%(path)s), so neither could ever be ended."
+                )
+                % {
+                    "product": names[self.product_id],
+                    "required": names[self.required_id],
+                    "path": " → ".join(names[pk] for pk in [self.product_id, *path]),
+                },
+                code="cycle",
+            )
+
+    def _requires_path(self, start: int, goal: int) -> list[int]:
+        """The products from `start` to `goal` following the other rules of this kind
+        (breadth first, so the shortest), or [] when `goal` cannot be reached."""
+        edges: dict[int, list[int]] = {}
+        rules = ProductRule.objects.filter(kind=self.kind).exclude(pk=self.pk)
+        for product_id, required_id in rules.values_list("product_id", "required_id"):
+            edges.setdefault(product_id, []).append(required_id)
+        came_from: dict[int, int | None] = {start: None}
+        queue = [start]
+        for current in queue:
+            if current == goal:
+                path = [current]
+                while came_from[path[-1]] is not None:
+                    path.append(came_from[path[-1]])
+                return path[::-1]
+            for following in edges.get(current, []):
+                if following not in came_from:
+                    came_from[following] = current
+                    queue.append(following)
+        return []
