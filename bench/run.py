@@ -101,12 +101,11 @@ def main() -> None:
         label = f"{url} ({who})" if who != "anon" else url
         print(f"{label:48} {statistics.median(times):8.1f} {p95:8.1f} {len(queries):8}")
 
-    national_services(staff, staff_client)
-
     import tempfile
 
     from bundel.proposals.services import generate_proposals
 
+    # Proposals before the national case below, which makes every board a member.
     with tempfile.TemporaryDirectory() as out:
         result = generate_proposals(out)
         size = result.zip_path.stat().st_size / 1e6
@@ -114,6 +113,8 @@ def main() -> None:
             f"\nProposals: {result.count} PDFs for every prospective board + ZIP ({size:.0f} MB) "
             f"in {result.seconds:.1f} s ({result.seconds / max(result.count, 1):.2f} s each)"
         )
+
+    national_services(staff, staff_client)
 
 
 def timed(call):
