@@ -4,6 +4,7 @@ from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.routers import SimpleRouter
 
 from bundel.catalogue import api as catalogue
+from bundel.governance.api import SeatAllocationView
 from bundel.membership.api import MembershipViewSet
 from bundel.registry import api as registry
 from bundel.subscriptions import api as subscriptions
@@ -39,5 +40,6 @@ urlpatterns = [
     ),
     path("boards/<str:duo_number>/costs/", subscriptions.BoardCosts.as_view(), name="board-costs"),
     path("boards/<str:duo_number>/waves/", subscriptions.BoardWaves.as_view(), name="board-waves"),
+    path("seat-allocations/", SeatAllocationView.as_view(), name="seat-allocations"),
     *router.urls,
 ]
