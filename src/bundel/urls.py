@@ -10,6 +10,7 @@ urlpatterns = [
     path("membership/", include("bundel.membership.urls")),
     path("support/", include("bundel.support.urls")),
     path("proposals/", include("bundel.proposals.urls")),
+    path("governance/", include("bundel.governance.urls")),
     path("catalogue/", include("bundel.catalogue.urls")),
     path("services/", include("bundel.subscriptions.urls")),
     path("", include("bundel.core.urls")),

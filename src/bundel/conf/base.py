@@ -167,3 +167,9 @@ MEMBERSHIP_FEES = env.json(
     "MEMBERSHIP_FEES",
     default={"2017": {"max_pupils": 1000, "small": "1000.00", "large": "2800.00"}},
 )
+
+# Governance: the council's seats spread over the four chambers.
+COUNCIL_SEATS = env.int("COUNCIL_SEATS", default=36)
+COUNCIL_SEAT_BASIS = env.str("COUNCIL_SEAT_BASIS", default="members")  # or "pupils"
+COUNCIL_SEAT_METHOD = env.str("COUNCIL_SEAT_METHOD", default="largest_remainders")
+COUNCIL_MIN_SEATS_PER_CHAMBER = env.int("COUNCIL_MIN_SEATS_PER_CHAMBER", default=1)
