@@ -185,11 +185,9 @@ def _valid(serializer_class, data) -> dict:
 
 
 def _board(request, duo_number: str) -> Board:
-    """The board of the path, for staff and for the board's own users (the rule of
-    `selectors.subscriptions_visible_to`); 404 for anyone else."""
-    user = request.user
-    board = Board.objects.filter(duo_number=duo_number).first()
-    if board is None or not (user.is_cooperative_staff or user.board_id == board.pk):
+    """The board of the path if the user may see its services, else 404."""
+    board = selectors.service_boards_visible_to(request.user).filter(duo_number=duo_number).first()
+    if board is None:
         raise NotFound(_("No board with DUO number %(n)s.") % {"n": duo_number})
     return board
 

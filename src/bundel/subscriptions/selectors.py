@@ -32,6 +32,16 @@ def subscriptions_visible_to(user) -> QuerySet[Subscription]:
     return base.none()
 
 
+def service_boards_visible_to(user) -> QuerySet[Board]:
+    """The boards whose services, costs and waves `user` may see: staff any board, anyone
+    else only the board they belong to (the same rule as `subscriptions_visible_to`)."""
+    if user is None or not user.is_authenticated:
+        return Board.objects.none()
+    if user.is_cooperative_staff:
+        return Board.objects.all()
+    return Board.objects.filter(pk=user.board_id) if user.board_id else Board.objects.none()
+
+
 def waves_visible_to(user) -> QuerySet[MigrationWave]:
     base = MigrationWave.objects.select_related("board")
     if user is None or not user.is_authenticated:

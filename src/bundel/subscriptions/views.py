@@ -33,9 +33,9 @@ from bundel.core.exports import FORMATS, export_response
 from bundel.membership.constants import State as MembershipState
 from bundel.membership.selectors import open_membership
 from bundel.registry.models import Board
-from bundel.registry.selectors import boards_visible_to, locations_visible_to
+from bundel.registry.selectors import locations_visible_to
 
-from . import forms, services
+from . import forms, selectors, services
 from .charts import migration_timeline
 from .constants import OPEN_STATES, SubscriptionState, WaveState
 from .models import Subscription
@@ -51,10 +51,9 @@ CALENDAR_WEEKS = 26
 
 
 def _services_board(user, duo_number: str) -> Board:
-    """The board whose services `user` may see: staff any board, everyone else only the
-    board they belong to (the rule of `subscriptions_visible_to`)."""
-    board = boards_visible_to(user).filter(duo_number=duo_number).first()
-    if board is None or not (user.is_cooperative_staff or user.board_id == board.pk):
+    """The board of the path if `user` may see its services, else 404."""
+    board = selectors.service_boards_visible_to(user).filter(duo_number=duo_number).first()
+    if board is None:
         raise Http404(_("No board with DUO number %(n)s.") % {"n": duo_number})
     return board
 
