@@ -8,16 +8,11 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from bundel.core.forms import DateInput, ServiceActionForm
+
 from . import services
 from .constants import AgreementKind, Kind, NoticeBy, State
 from .models import AgreementVersion
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
 
 
 class MembershipFilterForm(forms.Form):
@@ -39,20 +34,15 @@ class MembershipFilterForm(forms.Form):
         }
 
 
-class ActionForm(forms.Form):
+class ActionForm(ServiceActionForm):
     """One transition of a membership: `run()` calls its service with the input.
 
     Staff get an optional date field (history entered after the fact); everyone else
     acts on today's date, as the services require.
     """
 
-    title = ""
-    description = ""
-    submit_label = _("Save")
-    done = _("Saved.")
     dated = True
     needs_membership = True
-    danger = False
 
     def __init__(self, data=None, *, user, membership=None, board=None, **kwargs):
         super().__init__(data, **kwargs)
@@ -73,12 +63,6 @@ class ActionForm(forms.Form):
     @property
     def on(self):
         return self.cleaned_data.get("on")
-
-    def run(self):
-        raise NotImplementedError
-
-    def message(self, result) -> str:
-        return str(self.done)
 
 
 class StartForm(ActionForm):

@@ -10,7 +10,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from bundel.membership.forms import DateInput
+from bundel.core.forms import DateInput, ServiceActionForm
 
 from . import services
 from .services import OrderLine
@@ -101,25 +101,12 @@ def default_start() -> date:
 # -- actions on a subscription or a migration wave -----------------------------------------
 
 
-class ActionForm(forms.Form):
-    """One change through a service: `run()` calls it with the input; its message is
-    shown when it is refused (as on the membership pages)."""
-
-    title = ""
-    description = ""
-    submit_label = _("Save")
-    done = _("Saved.")
-    danger = False
+class ActionForm(ServiceActionForm):
+    """A change to a subscription or a migration wave."""
 
     def __init__(self, data=None, *, user, obj=None, board=None, **kwargs):
         super().__init__(data, **kwargs)
         self.user, self.obj, self.board = user, obj, board
-
-    def run(self):
-        raise NotImplementedError
-
-    def message(self, result) -> str:
-        return str(self.done)
 
 
 class TerminateForm(ActionForm):
