@@ -13,6 +13,10 @@ urlpatterns = [
     path("governance/", include("bundel.governance.urls")),
     path("catalogue/", include("bundel.catalogue.urls")),
     path("services/", include("bundel.subscriptions.urls")),
+    path("tenders/", include("bundel.tenders.urls")),
+    path("knowledge/", include("bundel.knowledge.urls")),
+    path("groups/", include("bundel.groups.urls")),
+    path("events/", include("bundel.events.urls")),
     path("", include("bundel.core.urls")),
 ]
 # Uploaded and generated files (MEDIA_ROOT) are never served as such: views check who

@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.routers import SimpleRouter
@@ -41,5 +41,10 @@ urlpatterns = [
     path("boards/<str:duo_number>/costs/", subscriptions.BoardCosts.as_view(), name="board-costs"),
     path("boards/<str:duo_number>/waves/", subscriptions.BoardWaves.as_view(), name="board-waves"),
     path("seat-allocations/", SeatAllocationView.as_view(), name="seat-allocations"),
+    path("", include("bundel.governance.api_urls")),
+    path("", include("bundel.tenders.api_urls")),
+    path("", include("bundel.knowledge.api_urls")),
+    path("", include("bundel.groups.api_urls")),
+    path("", include("bundel.events.api_urls")),
     *router.urls,
 ]

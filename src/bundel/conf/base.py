@@ -48,6 +48,11 @@ INSTALLED_APPS = [
     "bundel.proposals",
     "bundel.catalogue",
     "bundel.subscriptions",
+    "bundel.governance",
+    "bundel.tenders",
+    "bundel.knowledge",
+    "bundel.groups",
+    "bundel.events",
 ]
 
 MIDDLEWARE = [

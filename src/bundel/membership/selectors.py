@@ -12,7 +12,7 @@ from bundel.registry.constants import PO_SECTOR_TYPES, VO_SECTOR_TYPES
 from bundel.registry.models import Board, Location
 from bundel.registry.selectors import latest_count_dates, with_registry_figures
 
-from .constants import OPEN_STATES, State
+from .constants import MEMBER_STATES, OPEN_STATES, State
 from .models import Agreement, Membership
 
 
@@ -32,6 +32,26 @@ def is_eligible(board: Board) -> bool:
     return Location.objects.filter(
         board=board, sector_type__in=(*PO_SECTOR_TYPES, *VO_SECTOR_TYPES)
     ).exists()
+
+
+def member_board_ids() -> QuerySet:
+    """The ids of the boards that are members now (a subquery for `pk__in`)."""
+    return Membership.objects.filter(state__in=MEMBER_STATES).values("board_id")
+
+
+def is_member(board: Board | None) -> bool:
+    return (
+        board is not None
+        and Membership.objects.filter(board=board, state__in=MEMBER_STATES).exists()
+    )
+
+
+def user_is_member(user) -> bool:
+    """A logged-in person of a member board (its contact or a council member), or staff:
+    who may see members-only content."""
+    if user is None or not user.is_authenticated:
+        return False
+    return user.is_cooperative_staff or is_member(getattr(user, "board", None))
 
 
 def open_membership(board: Board) -> Membership | None:
