@@ -7,6 +7,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from bundel.accounts.models import User
+from bundel.governance.models import Appointment, Election
 from bundel.membership.models import Membership
 from bundel.registry.models import PupilCount
 from bundel.subscriptions.models import Subscription
@@ -14,8 +15,9 @@ from bundel.support.selectors import support_at
 
 
 @pytest.mark.django_db
-def test_setup_demo_loads_everything_once_and_prints_the_logins(settings):
+def test_setup_demo_loads_everything_once_and_prints_the_logins(settings, tmp_path):
     settings.DEBUG = True
+    settings.MEDIA_ROOT = tmp_path
     out = io.StringIO()
 
     call_command("setup_demo", stdout=out)
@@ -25,16 +27,27 @@ def test_setup_demo_loads_everything_once_and_prints_the_logins(settings):
     text = out.getvalue()
     assert PupilCount.objects.count() == 10_204
     assert "Registry already loaded" in again.getvalue()
-    assert sorted(User.objects.values_list("username", "role")) == [
+    logins = [u for u in User.objects.order_by("username") if u.check_password("bundel-demo-2026")]
+    assert [(u.username, u.role) for u in logins] == [
         ("bestuur", "board_contact"),
         ("leverancier", "supplier"),
+        ("lid", "board_contact"),
         ("raadslid", "council_member"),
         ("staf", "staff"),
     ]
     assert User.objects.get(username="bestuur").board.duo_number == "41211"
+    assert User.objects.get(username="lid").board.memberships.get().is_founding
     assert "password for all: bundel-demo-2026" in text
-    for username in ("staf", "bestuur", "raadslid", "leverancier"):
+    for username in ("staf", "bestuur", "lid", "raadslid", "leverancier"):
         assert f" {username} " in text
+    # The demo council: the 2026 election counted, every seat filled, the council member
+    # among the elected; the by-election open for voting in lid's chamber.
+    counted = Election.objects.get(counted_at__isnull=False)
+    assert Appointment.objects.filter(election=counted).count() == 36
+    assert Appointment.objects.get(user__username="raadslid").body == "council"
+    by_election = Election.objects.get(counted_at__isnull=True)
+    assert by_election.phase() == "voting"
+    assert "36 seats filled" in text
     assert Membership.objects.filter(is_founding=True).count() == 24
     assert Membership.objects.count() == 24 + 60
     assert Subscription.objects.count() == 42  # 5 founding members, up to 4 locations, 3 each

@@ -58,3 +58,14 @@ def test_small_exactly_up_to_the_line_and_otherwise_by_sector(has_po, has_vo, pu
 
 def test_chambers_are_the_four_of_the_seed():
     assert [c.value for c in Chamber] == ["po", "vo", "combination", "small"]
+
+
+def test_the_chamber_shows_on_the_members_page(contact_client, board, settings):
+    """Board 41211 in the fixture: one po location with 812 pupils, so Small."""
+    settings.LANGUAGE_CODE = "en"
+    from tests.factories import MembershipFactory
+
+    MembershipFactory(board=board, state="member")
+    page = contact_client.get("/membership/")
+    assert page.status_code == 200
+    assert '<dd class="chamber">Small' in page.text

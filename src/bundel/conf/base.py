@@ -1,5 +1,6 @@
 """Settings shared by every environment; values come from the environment (12-factor)."""
 
+from decimal import Decimal
 from pathlib import Path
 
 import environ
@@ -178,3 +179,52 @@ COUNCIL_SEATS = env.int("COUNCIL_SEATS", default=36)
 COUNCIL_SEAT_BASIS = env.str("COUNCIL_SEAT_BASIS", default="members")  # or "pupils"
 COUNCIL_SEAT_METHOD = env.str("COUNCIL_SEAT_METHOD", default="largest_remainders")
 COUNCIL_MIN_SEATS_PER_CHAMBER = env.int("COUNCIL_MIN_SEATS_PER_CHAMBER", default=1)
+# Governance: terms, bodies, proxies and the quorum of decisions.
+GOVERNANCE_TERM_YEARS = env.int("GOVERNANCE_TERM_YEARS", default=4)
+BOARD_SEATS = env.int("BOARD_SEATS", default=5)
+SUPERVISORY_MIN_SEATS = env.int("SUPERVISORY_MIN_SEATS", default=3)
+SUPERVISORY_MAX_SEATS = env.int("SUPERVISORY_MAX_SEATS", default=5)
+ELECTION_MAX_PROXIES = env.int("ELECTION_MAX_PROXIES", default=2)
+# Share of those entitled to vote who must cast a vote (abstaining counts) for a decision.
+DECISION_QUORUM = Decimal(env.str("DECISION_QUORUM", default="0.5"))
+GOVERNANCE_UPLOAD_MAX_BYTES = env.int("GOVERNANCE_UPLOAD_MAX_BYTES", default=20 * 1024 * 1024)
+
+# Tenders: Dutch procurement law as data (Aanbestedingswet 2012). The EU threshold for
+# supplies and services of sub-central contracting authorities by the date it starts
+# (EUR; the latest start on or before a tender's notice date applies; a value equal to or
+# above it requires a European procedure). Minimum time limits in days: bids in the open
+# procedure from the notice; requests to participate from the notice; bids in the
+# restricted procedure from the invitation to tender; minus the electronic reduction when
+# bids are submitted electronically; plus the extra days (open) when the documents are not
+# freely available online.
+TENDER_EU_THRESHOLDS = env.json("TENDER_EU_THRESHOLDS", default={"2026-01-01": "216000.00"})
+TENDER_OPEN_BIDS_DAYS = env.int("TENDER_OPEN_BIDS_DAYS", default=45)
+TENDER_REQUESTS_DAYS = env.int("TENDER_REQUESTS_DAYS", default=30)
+TENDER_RESTRICTED_BIDS_DAYS = env.int("TENDER_RESTRICTED_BIDS_DAYS", default=40)
+TENDER_ELECTRONIC_REDUCTION_DAYS = env.int("TENDER_ELECTRONIC_REDUCTION_DAYS", default=5)
+TENDER_OFFLINE_DOCUMENTS_EXTRA_DAYS = env.int("TENDER_OFFLINE_DOCUMENTS_EXTRA_DAYS", default=5)
+# The standstill period (Alcatel) in days after the award decision is sent; the contract
+# may be signed from the day after it ends.
+TENDER_STANDSTILL_DAYS = env.int("TENDER_STANDSTILL_DAYS", default=20)
+
+# Events: the reminder e-mail goes this many days before an event starts (the daily
+# `events_remind` command sends it).
+EVENTS_REMINDER_DAYS_BEFORE = env.int("EVENTS_REMINDER_DAYS_BEFORE", default=1)
+
+# Member groups (bundel.groups): the longest post (characters), the largest file a group
+# accepts (bytes), and how people hear of new posts by e-mail until they choose
+# ("immediately", "daily" digest, or "off").
+GROUPS_POST_MAX_LENGTH = env.int("GROUPS_POST_MAX_LENGTH", default=10_000)
+GROUPS_FILE_MAX_BYTES = env.int("GROUPS_FILE_MAX_BYTES", default=10 * 1024 * 1024)
+GROUPS_EMAIL_DEFAULT = env.str("GROUPS_EMAIL_DEFAULT", default="daily")
+
+# Knowledge base: the largest file staff may upload (bytes), and the PostgreSQL text
+# search configuration of the index (after changing it: manage.py knowledge_reindex).
+KNOWLEDGE_UPLOAD_MAX_BYTES = env.int("KNOWLEDGE_UPLOAD_MAX_BYTES", default=20 * 1024 * 1024)
+KNOWLEDGE_SEARCH_CONFIG = env.str("KNOWLEDGE_SEARCH_CONFIG", default="dutch")
+
+# Governance (council, bodies and meetings): the API schema's name for the kinds of
+# meeting (another app's "kind" would otherwise give it a hashed name).
+SPECTACULAR_SETTINGS.setdefault("ENUM_NAME_OVERRIDES", {})["MeetingKindEnum"] = (
+    "bundel.governance.constants.MeetingKind"
+)

@@ -1,6 +1,8 @@
 """Form pieces shared by the apps' pages."""
 
 from django import forms
+from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 
@@ -26,3 +28,19 @@ class ServiceActionForm(forms.Form):
 
     def message(self, result) -> str:
         return str(self.done)
+
+
+def run_action(request, form: ServiceActionForm) -> bool:
+    """Run a bound action form: True when done (its message shown, the service's return
+    value in `form.result`), else False with the errors, or the service's refusal, on the
+    form."""
+    if form.is_valid():
+        try:
+            result = form.run()
+        except ValidationError as error:  # RuleViolation, StateConflict: the rule's message
+            form.add_error(None, error.messages)
+        else:
+            form.result = result
+            messages.success(request, form.message(result))
+            return True
+    return False

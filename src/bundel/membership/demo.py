@@ -38,8 +38,9 @@ COALITION_SIZE = 60
 
 
 @transaction.atomic
-def seed_demo(*, staff, exclude: set[str]) -> dict[str, int]:
-    """Idempotent: does nothing once any membership exists."""
+def seed_demo(*, staff, exclude: set[str], founding: str = "") -> dict[str, int]:
+    """Idempotent: does nothing once any membership exists. `founding`: the DUO number of a
+    board that must be in the start group (the demo council member's)."""
     for values in SEED_SNAPSHOTS:
         SupportSnapshot.objects.get_or_create(
             date=values["date"], defaults={**values, "note": "Oprichtingsdocument 2017"}
@@ -57,6 +58,9 @@ def seed_demo(*, staff, exclude: set[str]) -> dict[str, int]:
         .order_by("duo_number")
     )
     start_group = boards[::40][:START_GROUP_SIZE]
+    must = next((b for b in boards if b.duo_number == founding), None)
+    if must is not None and must not in start_group:
+        start_group[-1] = must
     rest = [b for b in boards if b not in start_group]
     coalition = rest[7::17][:COALITION_SIZE]
     for board in start_group:

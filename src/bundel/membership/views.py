@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 
 from bundel.audit.selectors import audit_entries_for
 from bundel.core.exports import FORMATS, export_response
+from bundel.governance.selectors import board_chamber
 from bundel.subscriptions.selectors import settlement_lines
 
 from . import forms, pdf, selectors
@@ -139,6 +140,7 @@ def _membership_context(membership: Membership | None, board) -> dict:
         "fee": selectors.fee_for_board(board, year=today.year),
         "agreements": agreements,
         "pdf_kinds": _pdf_kinds(agreements) if membership else [],
+        "chamber": board_chamber(board),
     }
 
 

@@ -30,6 +30,7 @@ from bundel.catalogue.constants import Lifecycle
 from bundel.catalogue.models import CapacityOption, Product
 from bundel.core.charts import bar_chart
 from bundel.core.exports import FORMATS, export_response
+from bundel.core.forms import run_action
 from bundel.membership.constants import State as MembershipState
 from bundel.membership.selectors import open_membership
 from bundel.registry.models import Board
@@ -60,20 +61,6 @@ def _services_board(user, duo_number: str) -> Board:
 
 def _acts_for(user, board: Board) -> bool:
     return user.is_cooperative_staff or user.acts_for(board)
-
-
-def _run(request, form) -> bool:
-    """Run a bound action form: True when done (its message shown), else False with the
-    errors, or the service's refusal, on the form."""
-    if form.is_valid():
-        try:
-            result = form.run()
-        except ValidationError as error:  # RuleViolation, StateConflict: the rule's message
-            form.add_error(None, error.messages)
-        else:
-            messages.success(request, form.message(result))
-            return True
-    return False
 
 
 def _membership_note(board: Board) -> str:
@@ -160,7 +147,7 @@ def board(request, duo_number: str):
             bound = (name, wave.pk, form)
         else:
             raise BadRequest(_("Unknown action %(name)r.") % {"name": name})
-        if _run(request, form):
+        if run_action(request, form):
             return redirect("subscriptions:board", board.duo_number)
     if create_form is None and acts:
         create_form = forms.WaveCreateForm(user=user, board=board, locations=choices, prefix="wave")
@@ -249,7 +236,7 @@ def detail(request, duo_number: str, pk: int):
         form = forms.SUBSCRIPTION_ACTIONS[name](
             request.POST, user=user, obj=subscription, prefix=name
         )
-        if _run(request, form):
+        if run_action(request, form):
             return redirect("subscriptions:detail", board.duo_number, subscription.pk)
         bound = (name, form)
     context = {

@@ -1,5 +1,13 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "tenders"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.tender_list, name="list"),
+    path("nieuw/", views.tender_new, name="new"),
+    path("simulation/", views.simulation, name="simulation"),
+    path("<int:pk>/", views.tender_detail, name="detail"),
+    path("<int:pk>/wijzigen/", views.tender_edit, name="edit"),
+]

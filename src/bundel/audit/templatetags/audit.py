@@ -29,6 +29,30 @@ VERBS = {
     "planned": _("planned"),
     "started": _("started"),
     "completed": _("completed"),
+    # governance
+    "opened": _("opened"),
+    "nominated": _("nominated"),
+    "granted": _("granted"),
+    "revoked": _("revoked"),
+    "cast": _("vote cast"),
+    "counted": _("counted and published"),
+    "voted": _("voted"),
+    "decided": _("decided"),
+    "published": _("published"),
+    # tenders
+    "demand_opened": _("opened for demand registration"),
+    "closed": _("closed"),
+    "evaluation_started": _("evaluation started"),
+    "award_decided": _("award decided"),
+    "standstill_started": _("standstill started"),
+    "contracted": _("contracted"),
+    "cancelled": _("cancelled"),
+    # events
+    "confirmed": _("place confirmed"),
+    "waitlisted": _("on the waiting list"),
+    "promoted": _("moved up from the waiting list"),
+    "reminded": _("reminder sent"),
+    "renewed": _("renewed"),
 }
 
 

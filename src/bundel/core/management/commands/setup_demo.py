@@ -8,9 +8,16 @@ from bundel.accounts.constants import Role
 from bundel.accounts.models import User
 from bundel.accounts.services import user_create
 from bundel.catalogue.demo import load_catalogue
+from bundel.events.demo import seed_demo as seed_events
+from bundel.governance.demo import seed_elections
+from bundel.governance.demo_bodies import seed_bodies
+from bundel.groups.demo import seed_demo as seed_groups
+from bundel.knowledge.demo import seed_demo as seed_knowledge
 from bundel.membership.demo import seed_demo
+from bundel.membership.models import Membership
 from bundel.registry.models import Board, Location
 from bundel.subscriptions.demo import seed_demo as seed_subscriptions
+from bundel.tenders.demo import seed_demo as seed_tenders
 
 
 class Command(BaseCommand):
@@ -49,19 +56,68 @@ class Command(BaseCommand):
             who = f"{acts_for.duo_number} {acts_for}" if acts_for else organisation or "-"
             rows.append((Role(role).label, username, who))
         staff = User.objects.get(username="staf")
-        seeded = seed_demo(staff=staff, exclude={board.duo_number})
+        seeded = seed_demo(
+            staff=staff, exclude={board.duo_number}, founding=council_board.duo_number
+        )
         if seeded:
             self.stdout.write(
                 f"Demo memberships: {seeded['start_group']} founding members (start group), "
                 f"{seeded['coalition']} boards in the coalition of the willing."
             )
+        member = self._member_contact(password)
+        rows.insert(
+            2,
+            (
+                Role.BOARD_CONTACT.label,
+                member.username,
+                f"{member.board.duo_number} {member.board}",
+            ),
+        )
         load_catalogue()
         ordered = seed_subscriptions(staff=staff)
         if ordered:
             self.stdout.write(f"Demo catalogue loaded; {ordered} demo subscriptions ordered.")
+        tenders = seed_tenders(staff=staff)
+        if tenders:
+            self.stdout.write(f"Demo tenders: {tenders}.")
+        seated = seed_elections(staff=staff, council_user=User.objects.get(username="raadslid"))
+        if seated:
+            self.stdout.write(
+                f"Demo council election counted: {seated} seats filled; a by-election is open."
+            )
+        if seed_bodies(staff=staff):
+            self.stdout.write("Demo board, supervisory board and meetings with decisions.")
+        documents = seed_knowledge(staff=staff)
+        if documents:
+            self.stdout.write(f"Demo knowledge base: {documents} documents.")
+        posts = seed_groups(staff=staff)
+        if posts:
+            self.stdout.write(f"Demo member groups: {posts} posts.")
+        events = seed_events(staff=staff)
+        if events:
+            self.stdout.write(f"Demo events: {events}.")
         self.stdout.write("")
         self.stdout.write(self.style.SUCCESS(f"Demo logins (password for all: {password})"))
         for label, username, who in rows:
             self.stdout.write(f"  {label!s:24} {username:12} {who}")
         self.stdout.write("")
         self.stdout.write("Open http://127.0.0.1:8000/  (admin: /admin/, API: /api/v1/docs/)")
+
+    def _member_contact(self, password: str) -> User:
+        """`lid`: the contact of the first founding member, to try what members do."""
+        user = User.objects.filter(username="lid").first()
+        if user is not None:
+            return user
+        board = (
+            Membership.objects.filter(is_founding=True).order_by("board__duo_number").first().board
+        )
+        return user_create(
+            username="lid",
+            email="lid@bundel.test",
+            password=password,
+            role=Role.BOARD_CONTACT,
+            board=board,
+            organisation="",
+            first_name="Lies",
+            last_name="Lid",
+        )

@@ -10,8 +10,8 @@ from bundel.membership.models import Membership
 from bundel.registry.models import Board
 from bundel.registry.selectors import latest_count_dates, with_registry_figures
 
-from .chambers import Chamber, chamber_for
-from .seats import Allocation, allocate_seats
+from ..chambers import Chamber, chamber_for
+from ..seats import Allocation, allocate_seats
 
 
 @dataclass(frozen=True)
@@ -21,6 +21,15 @@ class ChamberSeats:
     members: dict[str, int]
     pupils: dict[str, int]
     allocation: Allocation | None
+
+
+def board_chamber(board: Board) -> Chamber | None:
+    """A board's chamber from its registry data at the latest count date (one query)."""
+    figures = with_registry_figures(Board.objects.filter(pk=board.pk), dates=latest_count_dates())
+    row = figures.values("has_po", "has_vo", "current_pupils").first()
+    if row is None:
+        return None
+    return chamber_for(has_po=row["has_po"], has_vo=row["has_vo"], pupils=row["current_pupils"])
 
 
 def member_chambers() -> tuple[Counter, Counter]:

@@ -5,9 +5,9 @@ from django.utils.translation import gettext_lazy as _
 
 from bundel.membership.views import staff_required
 
-from .chambers import Chamber
-from .seats import LARGEST_AVERAGES, LARGEST_REMAINDERS
-from .selectors import chamber_seats
+from ..chambers import Chamber
+from ..seats import LARGEST_AVERAGES, LARGEST_REMAINDERS
+from ..selectors import chamber_seats
 
 
 class SeatsForm(forms.Form):
