@@ -1,5 +1,6 @@
 """`make bench`: the DUO import into an empty PostgreSQL database, page and API timings, a
-national services case (costs, migration calendar), and the proposals batch.
+national services case (costs, migration calendar), the proposals batch, and the benches
+of bench/<capability>.py (knowledge search, member groups).
 
 Prints figures; asserts nothing (targets are read by people, not by tests).
 BENCH_DATABASE_URL picks the database (default: bundel_bench on the local PostgreSQL);
@@ -115,6 +116,15 @@ def main() -> None:
         )
 
     national_services(staff, staff_client)
+
+    # The benches of the other capabilities, each a module of bench/ with `run()`.
+    sys.path.insert(0, str(ROOT / "bench"))
+    for name, title in [
+        ("knowledge", "Knowledge base: search over 5,000 documents"),
+        ("groups", "Member groups: 1,000 participants"),
+    ]:
+        print(f"\n== {title} ==")
+        __import__(name).run()
 
 
 def timed(call):

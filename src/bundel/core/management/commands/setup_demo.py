@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
+from django.test.utils import override_settings
 
 from bundel.accounts.constants import Role
 from bundel.accounts.models import User
@@ -26,6 +27,11 @@ class Command(BaseCommand):
     def handle(self, *args, **options) -> None:
         if not settings.DEBUG:
             raise CommandError("setup_demo creates accounts with a known password: DEBUG only.")
+        # The demo's made-up history would otherwise e-mail its made-up people.
+        with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
+            self._setup()
+
+    def _setup(self) -> None:
         if Location.objects.exists():
             self.stdout.write("Registry already loaded; skipping the DUO import.")
         else:
