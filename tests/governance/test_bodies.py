@@ -181,6 +181,19 @@ def test_a_login_of_a_member_board_counts_as_employed_by_it(staff, contact, memb
     assert not Appointment.objects.exists()
 
 
+def test_a_non_member_employer_does_not_hide_a_member_login_or_email(
+    staff, contact, membership, outsider_board
+):
+    """Naming another employer does not hide that the person works for a member board:
+    neither the login's board nor the board of an account with the same e-mail."""
+    with pytest.raises(RuleViolation, match="a member board; the supervisory board"):
+        commissioner(staff, 1, employer="", employer_board=outsider_board, user=contact)
+    with pytest.raises(RuleViolation, match="a member board; the supervisory board"):
+        commissioner(staff, 2, employer="", email=contact.email.upper())
+
+    assert not Appointment.objects.exists()
+
+
 # -- terms ------------------------------------------------------------------------------------
 
 

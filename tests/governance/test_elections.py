@@ -31,12 +31,28 @@ def english():
         yield
 
 
-def test_open_records_seats_and_seed(election, election_staff):
+def test_open_records_seats_roll_and_a_hidden_seed(election, po_boards, small_board):
     assert dict(election.chambers.values_list("chamber", "seats")) == {"po": 2, "small": 1}
-    assert election.seed > 0
+    roll = dict(election.roll.values_list("board__duo_number", "chamber"))
+    assert roll == {**{b.duo_number: "po" for b in po_boards}, small_board.duo_number: "small"}
+    assert len(election.seed) == 32  # 128 random bits, hex
+    assert election.published_seed is None
     entry = AuditEntry.objects.get(action="governance.election.opened")
-    assert entry.data["seed"] == election.seed
+    assert entry.data == {
+        "seats": {"po": 2, "small": 1},
+        "seed_sha256": election.seed_sha256,
+        "roll": 4,
+    }
+    assert election.seed not in str(entry.data)
     assert election.phase() == Phase.NOMINATION
+
+
+def test_the_roll_is_fixed_when_the_election_opens(election, candidates):
+    """A board admitted after the opening has no vote in this election."""
+    late = member_board(pupils=1700)
+    shift(election, "voting")
+    with pytest.raises(PermissionDenied, match="not on the electoral roll"):
+        vote_cast(election=election, board=late, candidate=candidates["An"], by=contact_of(late))
 
 
 def test_only_staff_open_an_election(po_boards):
@@ -155,12 +171,18 @@ def test_the_same_person_stands_once(candidates, election, election_staff, po_bo
 
 def test_a_member_holds_at_most_two_proxies(election, po_boards, small_board):
     holder = po_boards[0]
-    extra = member_board(pupils=1800)
     for grantor in (po_boards[1], po_boards[2]):
         proxy_grant(election=election, grantor=grantor, holder=holder, by=contact_of(grantor))
     with pytest.raises(RuleViolation, match="already holds 2 proxies"):
-        proxy_grant(election=election, grantor=extra, holder=holder, by=contact_of(extra))
+        proxy_grant(
+            election=election, grantor=small_board, holder=holder, by=contact_of(small_board)
+        )
     assert election.proxies.count() == 2
+
+
+def test_staff_give_no_proxy_without_a_grantor(election, po_boards, election_staff):
+    with pytest.raises(RuleViolation, match="given by a member board"):
+        proxy_grant(election=election, grantor=None, holder=po_boards[0], by=election_staff)
 
 
 def test_a_proxy_is_not_passed_on(election, po_boards):
@@ -270,7 +292,7 @@ def test_who_may_not_vote(voting, candidates, po_boards, election_staff):
             election=voting, board=po_boards[0], candidate=candidates["An"], by=election_staff
         )
     vo_member = member_board(po=False, vo=True)  # VO has no seats in this election
-    with pytest.raises(PermissionDenied, match="no chamber in this election"):
+    with pytest.raises(PermissionDenied, match="not on the electoral roll"):
         vote_cast(
             election=voting, board=vo_member, candidate=candidates["An"], by=contact_of(vo_member)
         )
@@ -362,7 +384,63 @@ def test_the_elected_council_member_gets_the_account_with_that_email(
 ):
     from tests.factories import UserFactory
 
-    user = UserFactory(board=po_boards[2], email="cas@school.test", role="council_member")
+    user = UserFactory(board=po_boards[2], email="Cas@School.test", role="council_member")
     _vote(voting, po_boards[0], candidates["Cas"])
     election_count(election=shift(voting, "closed"), by=election_staff)
     assert Appointment.objects.get(name="Cas").user == user
+
+
+def test_the_count_rewrites_the_ballots_so_their_order_says_nothing(
+    voting, candidates, po_boards, election_staff
+):
+    for board, name in zip(po_boards, ["An", "Bo", "Cas"], strict=True):
+        _vote(voting, board, candidates[name])
+    before = set(Ballot.objects.values_list("id", flat=True))
+    election_count(election=shift(voting, "closed"), by=election_staff)
+    after = Ballot.objects.all()
+    assert before.isdisjoint({b.id for b in after})  # new keys, written in one go
+    assert sorted(b.candidate.name for b in after) == ["An", "Bo", "Cas"]
+
+
+def test_the_seed_is_published_with_the_results(voting, candidates, po_boards, election_staff):
+    import hashlib
+
+    _vote(voting, po_boards[0], candidates["An"])
+    closed = shift(voting, "closed")
+    assert closed.published_seed is None
+    election_count(election=closed, by=election_staff)
+    closed.refresh_from_db()
+    assert closed.published_seed == closed.seed
+    assert hashlib.sha256(closed.seed.encode()).hexdigest() == closed.seed_sha256
+
+
+def test_the_new_council_succeeds_the_sitting_one(
+    voting, candidates, po_boards, small_board, election_staff
+):
+    from datetime import date
+
+    from bundel.governance.services import appointment_create
+
+    sitting = appointment_create(
+        body=Body.COUNCIL,
+        name="Oud Raadslid",
+        email="oud@school.test",
+        board=po_boards[0],
+        chamber="po",
+        starts_on=date(2024, 1, 1),
+        by=election_staff,
+    )
+    _vote(voting, po_boards[0], candidates["An"])
+    closed = shift(voting, "closed")
+    election_count(election=closed, by=election_staff)
+    sitting.refresh_from_db()
+    assert sitting.ended_on == closed.term_starts_on
+    assert "Succeeded by the council elected" in sitting.end_reason
+
+
+def test_a_tie_has_a_fixed_order_for_a_fixed_seed():
+    """Recorded once; the same seed must give the same lot on every machine and version."""
+    assert ranked({11: 2, 12: 2, 13: 2, 14: 1}, "0f1e2d3c4b5a69788796a5b4c3d2e1f0:po") == GOLDEN
+
+
+GOLDEN = [(11, 2, True), (13, 2, True), (12, 2, True), (14, 1, False)]

@@ -43,13 +43,20 @@ class User(AbstractUser):
                 condition=~models.Q(role=Role.BOARD_CONTACT) | models.Q(board__isnull=False),
                 name="accounts_user_board_contact_has_board",
                 violation_error_message=_("A board contact must act for a board."),
-            )
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(role=Role.SUPPLIER) | models.Q(board__isnull=True),
+                name="accounts_user_supplier_has_no_board",
+                violation_error_message=_("A supplier account does not act for a school board."),
+            ),
         ]
 
     def clean(self) -> None:
         super().clean()
         if self.role == Role.BOARD_CONTACT and not self.board_id:
             raise ValidationError({"board": _("A board contact must act for a board.")})
+        if self.role == Role.SUPPLIER and self.board_id:
+            raise ValidationError({"board": _("A supplier account does not act for a school board.")})
         if self.role == Role.SUPPLIER and not self.organisation:
             raise ValidationError({"organisation": _("A supplier account names its company.")})
 

@@ -14,8 +14,17 @@ XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 FORMATS = ("csv", "xlsx")
 
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
 def _cell(value):
-    return str(value) if isinstance(value, Promise) else value
+    """Text as text: a value a spreadsheet would run as a formula (`=HYPERLINK(...)` in a
+    user's name) gets a leading apostrophe, which spreadsheets show as plain text."""
+    if isinstance(value, Promise):
+        value = str(value)
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
 
 
 def export_response(

@@ -331,6 +331,20 @@ class ElectionAdmin(ReadOnlyAdmin):
     search_fields = ["title"]
     date_hierarchy = "voting_closes_at"
     inlines = [ElectionChamberInline]
+    # The seed stays hidden until the count (only its hash is shown), here as on the pages.
+    fields = [
+        "title",
+        "nomination_opens_at",
+        "nomination_closes_at",
+        "voting_opens_at",
+        "voting_closes_at",
+        "term_starts_on",
+        "seed_sha256",
+        "published_seed",
+        "counted_at",
+        "created_by",
+    ]
+    readonly_fields = fields
 
 
 @admin.register(Candidate)

@@ -89,8 +89,14 @@ class ElectionSerializer(serializers.ModelSerializer):
             "voting_closes_at",
             "term_starts_on",
             "seed",
+            "seed_sha256",
             "chambers",
         ]
+
+    seed = serializers.CharField(
+        source="published_seed", allow_null=True, help_text="null until the votes are counted"
+    )
+    seed_sha256 = serializers.CharField()
 
     def get_phase(self, election) -> str:
         return election.phase().value
@@ -171,7 +177,8 @@ class ChamberResultSerializer(serializers.Serializer):
 
 class ElectionResultsSerializer(serializers.Serializer):
     election = serializers.IntegerField()
-    seed = serializers.IntegerField()
+    seed = serializers.CharField()
+    seed_sha256 = serializers.CharField()
     chambers = ChamberResultSerializer(many=True)
 
 
@@ -188,6 +195,7 @@ class ElectionResults(APIView):
         data = {
             "election": election.pk,
             "seed": election.seed,
+            "seed_sha256": election.seed_sha256,
             "chambers": election_results(election),
         }
         return Response(ElectionResultsSerializer(data).data)

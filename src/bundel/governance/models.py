@@ -5,6 +5,7 @@ The secret ballot is two tables: `VoteReceipt` records that a board voted and th
 holds the vote itself with a random key, no time and no voter, so the two cannot be joined.
 """
 
+import hashlib
 import uuid
 
 from django.conf import settings
@@ -27,8 +28,13 @@ class Election(models.Model):
     term_starts_on = models.DateField(
         _("terms start on"), help_text=_("The day the elected take their seats.")
     )
-    seed = models.PositiveBigIntegerField(
-        _("seed of the lot"), help_text=_("Recorded so a tie drawn by lot can be redone.")
+    seed = models.CharField(
+        _("seed of the lot"),
+        max_length=64,
+        help_text=_(
+            "Drawn when the election opens; only its SHA-256 is shown until the count, so "
+            "nobody can work out a tie beforehand, and anyone can check it afterwards."
+        ),
     )
     counted_at = models.DateTimeField(_("counted"), null=True, blank=True)
     created_by = models.ForeignKey(
@@ -77,6 +83,15 @@ class Election(models.Model):
     def current_phase(self) -> Phase:
         return self.phase()
 
+    @property
+    def seed_sha256(self) -> str:
+        return hashlib.sha256(self.seed.encode()).hexdigest()
+
+    @property
+    def published_seed(self) -> str | None:
+        """The seed itself once the votes are counted; before that, nothing."""
+        return self.seed if self.counted_at else None
+
 
 class ElectionChamber(models.Model):
     election = models.ForeignKey(Election, on_delete=models.CASCADE, related_name="chambers")
@@ -96,6 +111,26 @@ class ElectionChamber(models.Model):
 
     def __str__(self) -> str:
         return f"{self.election}: {self.get_chamber_display()}"
+
+
+class Voter(models.Model):
+    """The electoral roll: the member boards and their chambers when the election opened.
+    A board's chamber or membership changing later does not move its vote."""
+
+    election = models.ForeignKey(Election, on_delete=models.CASCADE, related_name="roll")
+    board = models.ForeignKey("registry.Board", on_delete=models.PROTECT, related_name="+")
+    chamber = models.CharField(_("chamber"), max_length=20, choices=Chamber.choices)
+
+    class Meta:
+        verbose_name = _("voter")
+        verbose_name_plural = _("electoral roll")
+        ordering = ["election", "chamber", "board"]
+        constraints = [
+            models.UniqueConstraint(fields=["election", "board"], name="governance_voter_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.board} ({self.get_chamber_display()})"
 
 
 class Candidate(models.Model):

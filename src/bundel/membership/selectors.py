@@ -51,7 +51,10 @@ def user_is_member(user) -> bool:
     who may see members-only content."""
     if user is None or not user.is_authenticated:
         return False
-    return user.is_cooperative_staff or is_member(getattr(user, "board", None))
+    if user.is_cooperative_staff:
+        return True
+    acts_for_board = user.role in (Role.BOARD_CONTACT, Role.COUNCIL_MEMBER)
+    return acts_for_board and user.is_active and is_member(user.board)
 
 
 def open_membership(board: Board) -> Membership | None:

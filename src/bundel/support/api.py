@@ -18,7 +18,7 @@ from bundel.membership.models import SupportSnapshot
 from .selectors import support_at
 
 
-class GroupSerializer(serializers.Serializer):
+class SupportFigureSerializer(serializers.Serializer):
     boards = serializers.IntegerField(allow_null=True, help_text="null: not recorded")
     pupils = serializers.IntegerField()
     percent = serializers.IntegerField(help_text="share x 100, rounded half up")
@@ -31,10 +31,10 @@ class SupportSerializer(serializers.Serializer):
     count_dates = serializers.DictField(child=serializers.DateField())
     national_pupils = serializers.IntegerField()
     national_source = serializers.CharField()
-    start_group = GroupSerializer()
-    coalition = GroupSerializer()
-    members = GroupSerializer()
-    together = GroupSerializer()
+    start_group = SupportFigureSerializer()
+    coalition = SupportFigureSerializer()
+    members = SupportFigureSerializer()
+    together = SupportFigureSerializer()
 
 
 class SupportView(APIView):

@@ -9,7 +9,6 @@ from bundel.registry.models import Board
 
 from ..constants import Chamber, Phase
 from ..models import Candidate, Election, ElectionChamber, Proxy, Result, VoteReceipt
-from .chambers import board_chamber
 
 
 def elections_visible_to(user) -> QuerySet[Election]:
@@ -26,7 +25,7 @@ def elections_visible_to(user) -> QuerySet[Election]:
 
 
 @dataclass
-class Voter:
+class BoardVote:
     """A board the user may vote for in an election, and what stands in the way."""
 
     board: Board
@@ -36,7 +35,7 @@ class Voter:
     blocked: str = ""
 
 
-def boards_user_votes_for(user, election: Election) -> list[Voter]:
+def boards_user_votes_for(user, election: Election) -> list[BoardVote]:
     """The user's own board (unless it gave its proxy away) and the boards whose proxy its
     board holds. Staff vote for nobody."""
     if not (user.is_authenticated and user.is_board_contact and user.board_id):
@@ -46,20 +45,21 @@ def boards_user_votes_for(user, election: Election) -> list[Voter]:
     boards = [] if given else [(own, False)]
     held = Proxy.objects.filter(election=election, holder=own).select_related("grantor")
     boards += [(proxy.grantor, True) for proxy in held]
+    ids = [b.pk for b, _ in boards]
     voted = set(
-        VoteReceipt.objects.filter(election=election, board__in=[b for b, _ in boards]).values_list(
+        VoteReceipt.objects.filter(election=election, board__in=ids).values_list(
             "board_id", flat=True
         )
     )
-    chambers = set(election.chambers.values_list("chamber", flat=True))
+    roll = dict(election.roll.filter(board__in=ids).values_list("board_id", "chamber"))
     voters = []
     for board, via_proxy in boards:
-        chamber = board_chamber(board)
-        voter = Voter(board, chamber, via_proxy, board.pk in voted)
-        if not is_member(board):
+        chamber = Chamber(roll[board.pk]) if board.pk in roll else None
+        voter = BoardVote(board, chamber, via_proxy, board.pk in voted)
+        if chamber is None:
+            voter.blocked = "not_on_roll"
+        elif not is_member(board):
             voter.blocked = "not_member"
-        elif chamber is None or chamber.value not in chambers:
-            voter.blocked = "no_chamber"
         voters.append(voter)
     return voters
 

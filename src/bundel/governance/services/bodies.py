@@ -3,6 +3,7 @@
 from datetime import date
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -42,13 +43,28 @@ def _body_name(appointment: Appointment) -> str:
     return str(appointment.get_body_display()).lower()
 
 
-def _check_origin(appointment: Appointment, employed_by: Board | None) -> None:
+def _employers(appointment: Appointment) -> list[Board]:
+    """Every school board the person is known to work for: the one given, the board of
+    their login, and the board of any account with their e-mail address."""
+    boards = [appointment.employer_board]
+    if appointment.user is not None:
+        boards.append(appointment.user.board)
+    if appointment.email:
+        accounts = get_user_model().objects.filter(
+            email__iexact=appointment.email, board__isnull=False
+        )
+        boards += [account.board for account in accounts.select_related("board")]
+    return [board for board in boards if board is not None]
+
+
+def _check_origin(appointment: Appointment) -> None:
     """Where the person comes from: a council seat and a board seat "from the members"
     come from a member board (a council seat from one in its chamber); nobody on the
     supervisory board is employed by a member board."""
     body, board = appointment.body, appointment.board
     if body == Body.SUPERVISORY:
-        if employed_by is not None and is_member(employed_by):
+        employed_by = next((b for b in _employers(appointment) if is_member(b)), None)
+        if employed_by is not None:
             raise RuleViolation(
                 _(
                     "%(name)s is employed by %(board)s, a member board; the supervisory board "
@@ -180,8 +196,7 @@ def appointment_check(
         ends_on=ends_on,
     )
     appointment.full_clean()
-    employed_by = employer_board or (user.board if user is not None else None)
-    _check_origin(appointment, employed_by)
+    _check_origin(appointment)
     _check_seats(appointment)
     return appointment
 

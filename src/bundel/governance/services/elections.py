@@ -9,14 +9,17 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
+from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from bundel.audit.services import audit_log
 from bundel.core.errors import RuleViolation, StateConflict
-from bundel.membership.selectors import is_member
+from bundel.membership.selectors import is_member, member_board_ids
 from bundel.registry.models import Board
+from bundel.registry.selectors import latest_count_dates, with_registry_figures
 
+from ..chambers import chamber_for
 from ..constants import Body, Chamber, Phase
 from ..models import (
     Appointment,
@@ -26,9 +29,9 @@ from ..models import (
     ElectionChamber,
     Proxy,
     Result,
+    Voter,
     VoteReceipt,
 )
-from ..selectors import board_chamber
 from .common import require_staff, term_end
 
 
@@ -44,17 +47,34 @@ def _require_phase(election: Election, phase: Phase, action: str) -> None:
 
 
 def _require_member_chamber(election: Election, board: Board) -> Chamber:
-    """The board's chamber, if the board is a member and its chamber takes part."""
+    """The board's chamber on the election's roll, if the board is still a member."""
     if not is_member(board):
         raise PermissionDenied(
             _("Board %(n)s is not a member of the cooperative.") % {"n": board.duo_number}
         )
-    chamber = board_chamber(board)
-    if chamber is None or not election.chambers.filter(chamber=chamber).exists():
+    chamber = election.roll.filter(board=board).values_list("chamber", flat=True).first()
+    if chamber is None:
         raise PermissionDenied(
-            _("Board %(n)s has no chamber in this election.") % {"n": board.duo_number}
+            _(
+                "Board %(n)s is not on the electoral roll of this election: its chamber has no "
+                "seats, or it was not a member when the election opened."
+            )
+            % {"n": board.duo_number}
         )
-    return chamber
+    return Chamber(chamber)
+
+
+def _roll(seats: dict[str, int]) -> list[tuple[Board, Chamber]]:
+    """The member boards now, with their chambers, for the chambers that have seats."""
+    boards = with_registry_figures(
+        Board.objects.filter(pk__in=member_board_ids()), dates=latest_count_dates()
+    )
+    roll = []
+    for board in boards:
+        chamber = chamber_for(has_po=board.has_po, has_vo=board.has_vo, pupils=board.current_pupils)
+        if chamber is not None and chamber.value in seats:
+            roll.append((board, chamber))
+    return roll
 
 
 @transaction.atomic
@@ -69,8 +89,9 @@ def election_open(
     term_starts_on: date | None = None,
     by,
 ) -> Election:
-    """Open an election: the seats per chamber and the two periods. The seed of the lot
-    that breaks ties is drawn and recorded now, before anyone votes."""
+    """Open an election: the seats per chamber and the two periods. The electoral roll
+    (today's member boards in those chambers) is fixed now, and the seed of the lot that
+    breaks ties is drawn now; only its SHA-256 is shown until the count."""
     require_staff(by)
     seats = {chamber: n for chamber, n in seats.items() if n}
     unknown = set(seats) - set(Chamber.values)
@@ -97,7 +118,7 @@ def election_open(
         voting_opens_at=voting_opens_at,
         voting_closes_at=voting_closes_at,
         term_starts_on=term_starts_on,
-        seed=secrets.randbits(48),
+        seed=secrets.token_hex(16),
         created_by=by,
     )
     election.full_clean()
@@ -105,11 +126,13 @@ def election_open(
     ElectionChamber.objects.bulk_create(
         ElectionChamber(election=election, chamber=c, seats=n) for c, n in sorted(seats.items())
     )
+    roll = _roll(seats)
+    Voter.objects.bulk_create(Voter(election=election, board=b, chamber=c) for b, c in roll)
     audit_log(
         action="governance.election.opened",
         obj=election,
         actor=by,
-        data={"seats": seats, "seed": election.seed},
+        data={"seats": seats, "seed_sha256": election.seed_sha256, "roll": len(roll)},
     )
     return election
 
@@ -163,6 +186,8 @@ def proxy_grant(*, election: Election, grantor: Board, holder: Board, by) -> Pro
     """The grantor lets the holder vote for it. A holder holds at most ELECTION_MAX_PROXIES;
     a board that gave its vote away holds none, so a proxy is never passed on."""
     election = _locked(election)  # proxies of one election are granted one at a time
+    if grantor is None or holder is None:
+        raise RuleViolation(_("A proxy is given by a member board to another."), code="boards")
     if election.phase() not in (Phase.PLANNED, Phase.NOMINATION, Phase.WAITING, Phase.VOTING):
         raise StateConflict(_("Voting has closed; proxies can no longer be given."), code="phase")
     if not (by.is_cooperative_staff or by.acts_for(grantor)):
@@ -252,12 +277,16 @@ def _via_proxy(election: Election, board: Board, by) -> bool:
     )
 
 
+@transaction.atomic
 def vote_cast(*, election: Election, board: Board, candidate: Candidate, by) -> VoteReceipt:
-    """One vote per member board, in its own chamber, by its contact or its proxy holder.
+    """One vote per member board, in its chamber on the roll, by its contact or its proxy
+    holder.
 
-    The receipt (who voted) and the ballot (for whom) are written in one transaction; the
-    unique receipt per board makes a second vote fail in the database, also when two
+    The receipt (who voted) and the ballot (for whom) are written in one transaction under
+    a lock on the election, so a vote, a proxy being revoked and the count never interleave;
+    the unique receipt per board makes a second vote fail in the database, also when two
     arrive at the same moment."""
+    election = _locked(election)
     _require_phase(election, Phase.VOTING, _("vote"))
     chamber = _require_member_chamber(election, board)
     via_proxy = _via_proxy(election, board, by)
@@ -280,17 +309,31 @@ def vote_cast(*, election: Election, board: Board, candidate: Candidate, by) -> 
                 election=election, board=board, chamber=chamber, cast_by=by, via_proxy=via_proxy
             )
             Ballot.objects.create(election=election, chamber=chamber, candidate=candidate)
-            audit_log(
-                action="governance.vote.cast",
-                obj=receipt,
-                actor=by,
-                data={"board": board.duo_number, "via_proxy": via_proxy},
-            )
     except IntegrityError:
         raise StateConflict(
             _("%(b)s has already voted in this election.") % {"b": board}, code="voted"
         ) from None
+    audit_log(
+        action="governance.vote.cast",
+        obj=receipt,
+        actor=by,
+        data={"board": board.duo_number, "via_proxy": via_proxy},
+    )
     return receipt
+
+
+def _reshuffle_ballots(election: Election) -> list[tuple[str, int]]:
+    """Write the election's ballots anew, in a random order with new keys, in this one
+    transaction: afterwards neither their order nor the database's transaction ids
+    (PostgreSQL's xmin) follow the order of the receipts. Returns (chamber, candidate)."""
+    votes = list(Ballot.objects.filter(election=election).values_list("chamber", "candidate_id"))
+    secrets.SystemRandom().shuffle(votes)
+    Ballot.objects.filter(election=election).delete()
+    Ballot.objects.bulk_create(
+        Ballot(election=election, chamber=chamber, candidate_id=candidate)
+        for chamber, candidate in votes
+    )
+    return votes
 
 
 def ranked(votes: dict[int, int], seed: str) -> list[tuple[int, int, bool]]:
@@ -307,6 +350,29 @@ def ranked(votes: dict[int, int], seed: str) -> list[tuple[int, int, bool]]:
     return [(pk, votes[pk], counts[votes[pk]] > 1) for pk in ranking]
 
 
+def _end_sitting_council(election: Election, by) -> None:
+    """The new council takes over the chambers it was elected for: seats of those chambers
+    still running on the day the new terms start end that day."""
+    day = election.term_starts_on
+    sitting = Appointment.objects.filter(
+        body=Body.COUNCIL,
+        chamber__in=election.chambers.values("chamber"),
+        starts_on__lt=day,
+        ends_on__gt=day,
+        ended_on__isnull=True,
+    )
+    for seat in sitting:
+        seat.ended_on = day
+        seat.end_reason = _("Succeeded by the council elected in “%(e)s”.") % {"e": election}
+        seat.save(update_fields=["ended_on", "end_reason"])
+        audit_log(
+            action="governance.appointment.ended",
+            obj=seat,
+            actor=by,
+            data={"ended_on": day, "reason": seat.end_reason},
+        )
+
+
 @transaction.atomic
 def election_count(*, election: Election, by) -> list[Result]:
     """After voting closes: count per candidate, rank per chamber, seat the elected for a
@@ -317,9 +383,7 @@ def election_count(*, election: Election, by) -> list[Result]:
     seats = dict(election.chambers.values_list("chamber", "seats"))
     candidates = {c.pk: c for c in election.candidates.all()}
     votes = dict.fromkeys(candidates, 0)
-    for candidate_id in Ballot.objects.filter(election=election).values_list(
-        "candidate_id", flat=True
-    ):
+    for _chamber, candidate_id in _reshuffle_ballots(election):
         votes[candidate_id] += 1
     by_chamber: dict[str, dict[int, int]] = defaultdict(dict)
     for pk, n in votes.items():
@@ -341,12 +405,14 @@ def election_count(*, election: Election, by) -> list[Result]:
                 )
             )
     Result.objects.bulk_create(results)
+    elected_emails = [candidates[r.candidate_id].email for r in results if r.elected]
     users = {
         u.email.lower(): u
-        for u in get_user_model().objects.filter(
-            email__in=[candidates[r.candidate_id].email for r in results if r.elected]
-        )
+        for u in get_user_model()
+        .objects.annotate(email_lower=Lower("email"))
+        .filter(email_lower__in=elected_emails)
     }
+    _end_sitting_council(election, by)
     ends_on = term_end(election.term_starts_on)
     for result in results:
         if result.elected:
@@ -374,6 +440,10 @@ def election_count(*, election: Election, by) -> list[Result]:
         action="governance.election.counted",
         obj=election,
         actor=by,
-        data={"ballots": sum(votes.values()), "elected": sum(r.elected for r in results)},
+        data={
+            "ballots": sum(votes.values()),
+            "elected": sum(r.elected for r in results),
+            "seed": election.seed,
+        },
     )
     return results
