@@ -15,7 +15,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from bundel.audit.services import audit_log
-from bundel.catalogue.models import CapacityOption, Product, ProductRule
+from bundel.contracts.services import call_off_subscriptions
+from bundel.catalogue.models import CapacityOption, Product
+from bundel.catalogue.rules import first_requires_breach, taken_at
+from bundel.contracts.selectors import applicable_rate
 from bundel.core.errors import RuleViolation, StateConflict
 from bundel.membership.constants import State as MembershipState
 from bundel.membership.selectors import open_membership
@@ -58,9 +61,10 @@ class OrderLine:
 
 
 def price_for(product: Product, capacity: CapacityOption, board: Board, on: date):
-    """The monthly price: the framework contract's rate when there is one (tenders),
-    else the catalogue price."""
-    return capacity.monthly_price
+    """The monthly price: the rate of a framework contract running on `on` that the
+    board takes part in (the lowest, when several do), else the catalogue price."""
+    rate = applicable_rate(capacity=capacity, board=board, on=on)
+    return capacity.monthly_price if rate is None else rate.monthly_rate
 
 
 def _resolve(board: Board, lines: list[OrderLine]):
@@ -119,52 +123,30 @@ def _resolve(board: Board, lines: list[OrderLine]):
 
 def check_requires(board: Board, adding: list[tuple[Location, Product, date]]) -> None:
     """Every product added at a location has what it requires there, open already or in
-    the same order, and from its own start on (not later)."""
-    rules = {}
-    for rule in ProductRule.objects.select_related("product", "required"):
-        rules.setdefault(rule.product_id, []).append(rule.required)
-    location_ids = {loc.pk for loc, _p, _s in adding}
-    present: dict[tuple[int, int], date] = {}
-    existing = (
-        Subscription.objects.filter(location_id__in=location_ids, state__in=OPEN_STATES)
-        .exclude(state=SubscriptionState.TERMINATING)
-        .only("location_id", "product_id", "active_on", "wished_start")
-    )
-    for subscription in existing:
-        present[(subscription.location_id, subscription.product_id)] = (
-            subscription.active_on or subscription.wished_start
-        )
+    the same order, and from its own start on (not later): `catalogue.rules`."""
+    present = taken_at(loc.pk for loc, _p, _s in adding)
     for location, product, start in adding:
         present[(location.pk, product.pk)] = start
-    for location, product, start in adding:
-        for required in rules.get(product.pk, []):
-            params = {
-                "product": product.name,
-                "required": required.name,
-                "location": f"{location.code} {location.name}",
-                "product_code": product.code,
-                "required_code": required.code,
-                "location_code": location.code,
-            }
-            required_from = present.get((location.pk, required.pk))
-            if required_from is None:
-                raise RuleViolation(
-                    _(
-                        "%(product)s at %(location)s requires %(required)s at that location; "
-                        "add %(required)s to the order."
-                    ),
-                    code="requires",
-                    params=params,
-                )
-            if required_from > start:
-                raise RuleViolation(
-                    _(
-                        "%(product)s at %(location)s starts on %(start)s, before the "
-                        "%(required)s it requires (from %(required_from)s)."
-                    ),
-                    code="requires_from",
-                    params={**params, "start": start, "required_from": required_from},
-                )
+    breach = first_requires_breach(adding, present)
+    if breach is None:
+        return
+    if breach.required_from is None:
+        raise RuleViolation(
+            _(
+                "%(product)s at %(location)s requires %(required)s at that location; "
+                "add %(required)s to the order."
+            ),
+            code="requires",
+            params=breach.params,
+        )
+    raise RuleViolation(
+        _(
+            "%(product)s at %(location)s starts on %(start)s, before the "
+            "%(required)s it requires (from %(required_from)s)."
+        ),
+        code="requires_from",
+        params={**breach.params, "start": breach.start, "required_from": breach.required_from},
+    )
 
 
 @transaction.atomic
@@ -229,6 +211,9 @@ def order_place(*, board: Board, lines: list[OrderLine], by) -> list[Subscriptio
             Subscription.objects.bulk_create(subscriptions)
     except IntegrityError:
         raise StateConflict(_("A location in this order already takes that product.")) from None
+    # A subscription at a framework contract's rate is a call-off under that contract; one
+    # past the contract's maximum refuses the whole order.
+    call_off_subscriptions(subscriptions=subscriptions, by=by)
     for subscription in subscriptions:
         audit_log(
             action="subscriptions.subscription.ordered",
