@@ -53,6 +53,14 @@ VERBS = {
     "promoted": _("moved up from the waiting list"),
     "reminded": _("reminder sent"),
     "renewed": _("renewed"),
+    # bidding
+    "uploaded": _("uploaded"),
+    "asked": _("question asked"),
+    "answered": _("answered"),
+    "submitted": _("submitted"),
+    "superseded": _("superseded"),
+    "saved": _("saved"),
+    "consolidated": _("consolidated"),
 }
 
 
