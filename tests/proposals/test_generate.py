@@ -16,6 +16,7 @@ from bundel.proposals import services
 from bundel.proposals.constants import BatchState
 from bundel.proposals.models import ProposalBatch
 from bundel.proposals.services import generate_proposals, proposal_batch_start
+from bundel.proposals.tasks import proposal_batch_task
 
 from ..factories import MembershipFactory
 from .conftest import board_with
@@ -95,15 +96,33 @@ def test_the_command_refuses_an_unknown_board(registry, tmp_path):
 
 @pytest.fixture
 def inline(settings, tmp_path):
-    settings.PROPOSALS_RUN_INLINE = True
+    """The batch task runs eagerly in the caller once the transaction commits (test.py)."""
+    assert settings.CELERY_TASK_ALWAYS_EAGER and not settings.TASKS_EAGER_IN_THREAD
     settings.MEDIA_ROOT = tmp_path
 
 
+@pytest.fixture
+def start(inline, django_capture_on_commit_callbacks):
+    """Start a batch as staff would, run its task after the commit; the batch afterwards."""
+
+    def start(by):
+        with django_capture_on_commit_callbacks(execute=True):
+            batch = proposal_batch_start(by=by)
+        batch.refresh_from_db()
+        return batch
+
+    return start
+
+
 @pytest.mark.django_db
-def test_staff_start_a_batch_and_download_its_zip(staff_client, staff, registry, inline):
-    response = staff_client.post(reverse("proposals:bulk_start"))
+def test_staff_start_a_batch_and_download_its_zip(
+    staff_client, staff, registry, inline, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        response = staff_client.post(reverse("proposals:bulk_start"))
 
     assert response.status_code == 302
+    assert len(callbacks) == 1  # the task, queued after the commit
     batch = ProposalBatch.objects.get()
     assert (batch.state, batch.total, batch.done, batch.created_by) == (
         BatchState.DONE,
@@ -135,16 +154,16 @@ def test_a_running_batch_polls_every_two_seconds(staff_client, staff):
 
 
 @pytest.mark.django_db
-def test_only_one_batch_runs_at_a_time_unless_it_went_stale(staff, registry, inline):
+def test_only_one_batch_runs_at_a_time_unless_it_went_stale(staff, registry, start):
     running = ProposalBatch.objects.create(created_by=staff)
 
     with pytest.raises(StateConflict):
-        proposal_batch_start(by=staff)
+        start(staff)
 
     ProposalBatch.objects.filter(pk=running.pk).update(
         updated_at=timezone.now() - services.STALE_AFTER - timedelta(seconds=1)
     )
-    batch = proposal_batch_start(by=staff)
+    batch = start(staff)
 
     running.refresh_from_db()
     assert running.state == BatchState.FAILED
@@ -152,13 +171,13 @@ def test_only_one_batch_runs_at_a_time_unless_it_went_stale(staff, registry, inl
 
 
 @pytest.mark.django_db
-def test_a_failing_run_is_recorded_as_failed(staff, registry, inline, monkeypatch):
+def test_a_failing_run_is_recorded_as_failed(staff, registry, start, monkeypatch):
     def broken(proposal):
         raise OSError("disk full")
 
     monkeypatch.setattr(services, "proposal_pdf", broken)
 
-    batch = proposal_batch_start(by=staff)
+    batch = start(staff)
 
     assert batch.state == BatchState.FAILED
     assert "disk full" in batch.error
@@ -193,14 +212,61 @@ def test_the_bulk_pages_refuse_everyone_but_staff(client, contact, outsider, sta
 
 
 @pytest.mark.django_db
-def test_outside_tests_the_batch_runs_after_commit_in_the_background(
-    staff, registry, settings, django_capture_on_commit_callbacks
+def test_with_a_broker_the_batch_is_queued_after_commit(
+    staff, registry, settings, django_capture_on_commit_callbacks, monkeypatch
 ):
-    settings.PROPOSALS_RUN_INLINE = False
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    queued = []
+    monkeypatch.setattr(proposal_batch_task, "delay", lambda *args: queued.append(args))
 
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         batch = proposal_batch_start(by=staff)
 
-    assert len(callbacks) == 1  # starts the thread; not run here
-    assert batch.state == BatchState.RUNNING
-    assert callbacks[0].__self__.name == f"proposals-{batch.pk}"
+    assert queued == []  # nothing goes to the queue before the batch is committed
+    assert len(callbacks) == 1
+    callbacks[0]()
+    assert queued == [(batch.pk,)]
+    batch.refresh_from_db()
+    assert (batch.state, batch.done) == (BatchState.RUNNING, 0)  # the worker's job
+
+
+@pytest.mark.django_db
+def test_without_a_broker_make_run_works_the_batch_in_a_thread(
+    staff, registry, settings, django_capture_on_commit_callbacks, monkeypatch
+):
+    settings.TASKS_EAGER_IN_THREAD = True
+    started = []
+    monkeypatch.setattr(
+        "bundel.core.tasks.threading.Thread.start", lambda thread: started.append(thread)
+    )
+
+    with django_capture_on_commit_callbacks(execute=True):
+        batch = proposal_batch_start(by=staff)
+
+    assert [t.name for t in started] == [f"bundel.proposals.tasks.proposal_batch_task({batch.pk},)"]
+    assert started[0].daemon
+
+
+@pytest.mark.django_db
+def test_the_task_is_idempotent_a_second_delivery_does_nothing(staff, registry, start):
+    batch = start(staff)
+    finished = batch.updated_at
+    assert (batch.state, batch.done) == (BatchState.DONE, 2)
+
+    assert proposal_batch_task.apply(args=[batch.pk]).get() == BatchState.DONE
+
+    batch.refresh_from_db()
+    assert (batch.state, batch.done, batch.updated_at) == (BatchState.DONE, 2, finished)
+    assert proposal_batch_task.apply(args=[999_999]).get() == ""
+
+
+@pytest.mark.django_db
+def test_a_batch_given_up_as_stale_is_not_worked_on_when_its_task_comes(staff, registry, inline):
+    batch = ProposalBatch.objects.create(
+        created_by=staff, state=BatchState.FAILED, error="Stopped without finishing."
+    )
+
+    assert proposal_batch_task.apply(args=[batch.pk]).get() == BatchState.FAILED
+
+    batch.refresh_from_db()
+    assert (batch.state, batch.total, batch.done) == (BatchState.FAILED, 0, 0)

@@ -1,12 +1,13 @@
 """Writing proposal PDFs in bulk: from the command line, or as a batch staff start.
 
-`generate_proposals` does the work; the command and the batch call it (and a task queue
-can later). A batch runs in a thread of the web process for now; `PROPOSALS_RUN_INLINE`
-runs it in the caller instead (tests).
+`generate_proposals` does the work; the command and the batch call it. A batch is a
+background task (`tasks.proposal_batch_task`): on a Celery worker in production, in a
+thread of the web process without a broker (`make run`), in the caller in tests
+(bundel.core.tasks.run_in_background). Its progress is recorded on the ProposalBatch,
+which the staff page polls.
 """
 
 import logging
-import threading
 import time
 import zipfile
 from collections.abc import Callable, Iterable, Iterator
@@ -16,13 +17,14 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.db import connections, transaction
+from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from bundel.audit.services import audit_log
 from bundel.core.errors import StateConflict
+from bundel.core.tasks import run_in_background
 from bundel.registry.models import Board
 from bundel.support.selectors import support_at
 
@@ -30,6 +32,7 @@ from .constants import BatchState
 from .models import ProposalBatch
 from .rendering import proposal_filename, proposal_pdf
 from .selectors import proposal_for, prospective_boards
+from .tasks import proposal_batch_task
 
 logger = logging.getLogger(__name__)
 
@@ -111,22 +114,8 @@ def proposal_batch_start(*, by) -> ProposalBatch:
             raise StateConflict(_("Proposals are being generated already; wait until it ends."))
         batch = ProposalBatch.objects.create(created_by=by, state=BatchState.RUNNING)
         audit_log(action="proposals.batch.started", obj=batch, actor=by)
-    if getattr(settings, "PROPOSALS_RUN_INLINE", False):
-        proposal_batch_run(batch.pk)
-        batch.refresh_from_db()
-    else:
-        thread = threading.Thread(
-            target=_run_in_thread, args=(batch.pk,), name=f"proposals-{batch.pk}", daemon=True
-        )
-        transaction.on_commit(thread.start)
+    run_in_background(proposal_batch_task, batch.pk)
     return batch
-
-
-def _run_in_thread(batch_id: int) -> None:
-    try:
-        proposal_batch_run(batch_id)
-    finally:
-        connections.close_all()
 
 
 def _batch_progress(batch_id: int) -> Progress:
@@ -145,9 +134,13 @@ def batch_dir(batch: ProposalBatch) -> Path:
     return Path(settings.MEDIA_ROOT) / "proposals" / f"batch-{batch.pk}"
 
 
-def proposal_batch_run(batch_id: int) -> None:
-    """Generate the proposals of a batch and record how it ended."""
-    batch = ProposalBatch.objects.get(pk=batch_id)
+def proposal_batch_run(batch_id: int) -> str:
+    """Generate the proposals of a batch and record how it ended; the state it ended in.
+    Only a running batch is worked on, so a second delivery of the task does nothing."""
+    batch = ProposalBatch.objects.filter(pk=batch_id).first()
+    if batch is None or batch.state != BatchState.RUNNING:
+        logger.info("Proposal batch %s is not running; nothing to do", batch_id)
+        return batch.state if batch else ""
     try:
         result = generate_proposals(batch_dir(batch), progress=_batch_progress(batch_id))
     except Exception as exc:
@@ -155,7 +148,7 @@ def proposal_batch_run(batch_id: int) -> None:
         ProposalBatch.objects.filter(pk=batch_id).update(
             state=BatchState.FAILED, error=str(exc)[:2000], updated_at=timezone.now()
         )
-        return
+        return BatchState.FAILED
     ProposalBatch.objects.filter(pk=batch_id).update(
         state=BatchState.DONE,
         total=result.count,
@@ -163,3 +156,4 @@ def proposal_batch_run(batch_id: int) -> None:
         zip_path=str(result.zip_path),
         updated_at=timezone.now(),
     )
+    return BatchState.DONE

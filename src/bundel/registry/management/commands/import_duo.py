@@ -57,8 +57,16 @@ class Command(BaseCommand):
             help=f"a manifest of files and dates (the shipped one: {settings.DUO_MANIFEST})",
         )
         parser.add_argument("--by", help="username of the staff member running the import")
+        parser.add_argument(
+            "--background",
+            action="store_true",
+            help="queue the import for a Celery worker and return (without a broker, "
+            "CELERY_TASK_ALWAYS_EAGER, it runs here)",
+        )
 
-    def handle(self, *args, files, count_date, as_of, manifest, by, **options) -> None:
+    def handle(
+        self, *args, files, count_date, as_of, manifest, by, background=False, **options
+    ) -> None:
         sources = [Source(path=f, count_date=count_date, as_of=as_of) for f in files]
         if manifest:
             sources += read_manifest(manifest)
@@ -72,11 +80,40 @@ class Command(BaseCommand):
             user = get_user_model().objects.filter(username=by).first()
             if user is None:
                 raise CommandError(f"--by: no user {by!r}.")
+        if background:
+            self._queue(sources, user)
+            return
         try:
             report = import_duo_files(sources, by=user, progress=self._progress())
         except DuoImportError as exc:
             raise CommandError(_("Nothing was imported.") + f" {exc}") from exc
         self._print(report)
+
+    def _queue(self, sources: list[Source], user) -> None:
+        from bundel.registry.tasks import duo_import_task, source_to_dict
+
+        arguments = ([source_to_dict(s) for s in sources], user.pk if user else None)
+        try:
+            result = duo_import_task.delay(*arguments)
+        except DuoImportError as exc:  # eager: it ran here
+            raise CommandError(_("Nothing was imported.") + f" {exc}") from exc
+        if duo_import_task.app.conf.task_always_eager:
+            summary = result.get()
+            self.stdout.write(f"Import ran in this process (no broker): task {result.id}.")
+            for kind, stats in summary["stats"].items():
+                self.stdout.write(
+                    f"{kind:14}{stats.get('created', 0):>9}{stats.get('updated', 0):>9}"
+                    f"{stats.get('unchanged', 0):>11}"
+                )
+            verdict = "changed" if summary["changed"] else "unchanged"
+            self.stdout.write(self.style.SUCCESS(f"Import done: {verdict}."))
+        else:
+            self.stdout.write(
+                self.style.SUCCESS(
+                    f"Import queued as task {result.id}; a Celery worker runs it "
+                    f"(`celery -A bundel result {result.id}` shows the outcome)."
+                )
+            )
 
     def _progress(self):
         if not sys.stderr.isatty():
