@@ -135,3 +135,36 @@ def test_a_supplier_sees_only_its_session(live_server, page, setting):
     expect(page.locator(".agenda")).to_contain_text("Vragen uit de groep")
     expect(page.locator("ol.questions")).to_contain_text("Is beheer inbegrepen?")
     expect(page.locator("ol.questions")).not_to_contain_text("Rosa")
+
+
+# A policy without 'unsafe-inline' (the platform's coming Content-Security-Policy): the
+# unread count and the groups' forms keep their look, as their styles are static files.
+CSP = "default-src 'self'; style-src 'self'; script-src 'self'; img-src 'self' data:"
+
+
+def enforce_csp(page) -> None:
+    def add_policy(route):
+        if route.request.resource_type != "document":
+            route.continue_()
+            return
+        response = route.fetch(max_redirects=0)
+        headers = {**response.headers, "content-security-policy": CSP}
+        route.fulfill(response=response, headers=headers)
+
+    page.route("**/*", add_policy)
+
+
+def test_the_groups_styles_hold_under_a_policy_without_inline_styles(live_server, page, setting):
+    page.goto(f"{live_server.url}/")
+    page.get_by_role("button", name="EN", exact=True).click()
+    log_in(page, "rosa")
+    enforce_csp(page)
+
+    page.goto(f"{live_server.url}/catalogue/")  # not a groups page: the link is on every page
+    badge = page.locator("#groups-nav [data-unread]")
+    expect(badge).to_have_attribute("data-unread", "1")  # the planned session
+    expect(badge).to_have_css("background-color", "rgb(243, 199, 107)")
+    expect(badge).to_have_css("border-top-left-radius", "999px")
+
+    page.goto(f"{live_server.url}/groups/preferences/")
+    expect(page.locator(".form-narrow")).to_have_css("max-width", "512px")

@@ -10,11 +10,15 @@ from django.utils import timezone
 from bundel.events import services
 from bundel.events.models import Registration
 
-from .factories import EventFactory
+from .factories import EventFactory, board_in_state, person_of
 
 pytestmark = pytest.mark.django_db
 
 EVENTS = "/api/v1/events/"
+
+
+def members(n: int) -> list:
+    return [person_of(board_in_state("member"), first_name=f"P{i}") for i in range(n)]
 
 
 def registrations(event) -> str:
@@ -157,6 +161,35 @@ def test_a_person_sees_only_their_own_registrations(member_client, contact, even
     assert member_client.delete(f"{registrations(event)}{theirs.pk}/").status_code == 404
     theirs.refresh_from_db()
     assert theirs.state == "confirmed"
+
+
+def test_a_person_sees_their_true_position_on_the_waiting_list(
+    member_client, contact, event, colleague, third, staff
+):
+    people = members(2)
+    for person in (*people, colleague, third):
+        services.registration_register(event=event, by=person)
+    mine = services.registration_register(event=event, by=contact)  # third in line
+
+    listed = member_client.get(registrations(event)).json()
+    assert [(r["id"], r["state"], r["position"]) for r in listed] == [(mine.pk, "waitlisted", 3)]
+    assert member_client.get(f"{registrations(event)}{mine.pk}/").json()["position"] == 3
+
+
+@pytest.mark.parametrize("rows", [2, 50])
+def test_the_registrations_cost_a_fixed_number_of_queries(
+    client, staff, rows, django_assert_max_num_queries
+):
+    event = EventFactory(capacity=rows // 2)
+    for person in members(rows):
+        services.registration_register(event=event, by=person)
+    client.force_login(staff)
+
+    with django_assert_max_num_queries(4):
+        response = client.get(registrations(event))
+
+    positions = [r["position"] for r in response.json()]
+    assert positions == [None] * (rows // 2) + list(range(1, rows // 2 + 1))
 
 
 def test_staff_see_everyone_and_cancel_anyones(client, staff, contact, member, event, colleague):

@@ -209,6 +209,27 @@ def test_my_events_lists_own_registrations_and_makes_a_calendar_address(
     assert member_client.get(url).status_code == 200
 
 
+@pytest.mark.parametrize("rows", [2, 50])
+def test_my_events_costs_a_fixed_number_of_queries_with_the_positions(
+    member_client, contact, colleague, third, rows, django_assert_max_num_queries
+):
+    """The waiting-list positions come with the registrations (one query), not one
+    query per row."""
+    for index in range(rows):
+        event = EventFactory(capacity=1)
+        ahead = (colleague, third) if index % 2 else (colleague,)
+        for person in (*ahead, contact):
+            services.registration_register(event=event, by=person)
+    member_client.get("/events/mine/")  # the session is warm
+
+    with django_assert_max_num_queries(5):
+        response = member_client.get("/events/mine/")
+
+    positions = [r.position for r in response.context["registrations"]]
+    assert positions == [1 if index % 2 == 0 else 2 for index in range(rows)]
+    assert response.content.decode().count("number 2") == rows // 2
+
+
 def test_my_events_needs_a_login(client):
     response = client.get("/events/mine/")
     assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")

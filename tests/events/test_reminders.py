@@ -10,9 +10,11 @@ from django.core import mail
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
+from bundel.accounts.models import User
 from bundel.audit.models import AuditEntry
 from bundel.events import services
 from bundel.events.models import Event, Registration
+from bundel.membership.models import Membership
 
 from .factories import EventFactory, board_in_state, person_of
 
@@ -84,6 +86,38 @@ def test_a_moved_event_is_reminded_of_again_and_a_cancelled_one_not(tomorrow, pe
     Registration.objects.update(reminded_for=None)
     assert services.events_remind(now=noon(TODAY)) == 0
     assert len(mail.outbox) == 1
+
+
+@pytest.mark.parametrize("now_in", ["ended", "interested", "rejected"])
+def test_nobody_is_reminded_whose_board_may_no_longer_come(tomorrow, people, now_in):
+    Event.objects.filter(pk=tomorrow.pk).update(capacity=3)
+    tomorrow.refresh_from_db()
+    gone, stays, _deactivated = register(tomorrow, people)
+    Membership.objects.filter(board=people[0].board).update(state=now_in)
+    User.objects.filter(pk=people[2].pk).update(is_active=False)
+    mail.outbox.clear()
+
+    assert services.events_remind(now=noon(TODAY)) == 1
+
+    assert [m.to for m in mail.outbox] == [[people[1].email]]
+    gone.refresh_from_db(), stays.refresh_from_db()
+    assert (gone.reminded_for, stays.reminded_for) == (None, tomorrow.starts_at)
+    reminded = AuditEntry.objects.filter(action="events.registration.reminded")
+    assert list(reminded.values_list("object_id", flat=True)) == [str(stays.pk)]
+
+
+def test_an_interested_board_is_reminded_of_what_staff_opened_to_it(tomorrow):
+    Event.objects.filter(pk=tomorrow.pk).update(audience="members_and_interested")
+    tomorrow.refresh_from_db()
+    person = person_of(board_in_state("interested"))
+    register(tomorrow, [person])
+    mail.outbox.clear()
+
+    assert services.events_remind(now=noon(TODAY)) == 1
+    Registration.objects.update(reminded_for=None)
+    Event.objects.filter(pk=tomorrow.pk).update(audience="members")  # closed again
+    assert services.events_remind(now=noon(TODAY)) == 0
+    assert [m.to for m in mail.outbox] == [[person.email]]
 
 
 def test_the_command_reports_and_takes_a_date(tomorrow, people):

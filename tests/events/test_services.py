@@ -9,11 +9,13 @@ from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone, translation
 
+from bundel.accounts.models import User
 from bundel.audit.models import AuditEntry
 from bundel.core.errors import RuleViolation, StateConflict
 from bundel.events import selectors, services
 from bundel.events.constants import Audience, EventState, RegistrationState
 from bundel.events.models import Event, Registration
+from bundel.membership.models import Membership
 
 from .factories import EventFactory, board_in_state, person_of
 
@@ -186,6 +188,104 @@ def test_cancelling_a_place_moves_the_first_on_the_list_up_and_mails_them(
     assert AuditEntry.objects.get(action="events.registration.cancelled").changes == {
         "state": ["confirmed", "cancelled"]
     }
+
+
+@pytest.mark.parametrize(
+    ("audience", "left", "now_in"),
+    [
+        (Audience.MEMBERS, "member", "ended"),
+        (Audience.MEMBERS, "member", "interested"),
+        (Audience.MEMBERS_AND_INTERESTED, "interested", "rejected"),
+    ],
+)
+def test_who_may_no_longer_come_is_skipped_and_cancelled_with_the_reason(
+    audience, left, now_in, django_capture_on_commit_callbacks
+):
+    event = EventFactory(
+        title="Webinar wifi", capacity=1, link="https://webinar.example/wifi", audience=audience
+    )
+    a, b, c = members(1) + [person_of(board_in_state(left), first_name=f"Q{i}") for i in (1, 2)]
+    ra, rb, rc = (services.registration_register(event=event, by=p) for p in (a, b, c))
+    Membership.objects.filter(board=b.board).update(state=now_in)  # b's board left
+    mail.outbox.clear()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.registration_cancel(registration=ra, by=a)
+
+    rb.refresh_from_db(), rc.refresh_from_db()
+    assert (rb.state, rc.state) == (CANCELLED, CONFIRMED)
+    assert rb.confirmed_at is None and rb.cancelled_at is not None
+    assert [m.to for m in mail.outbox] == [[c.email]]  # nothing, no link, to b
+    assert all(b.email not in m.to for m in mail.outbox)
+    entry = AuditEntry.objects.get(action="events.registration.cancelled", object_id=str(rb.pk))
+    assert entry.actor is None and entry.changes == {"state": ["waitlisted", "cancelled"]}
+    assert entry.data["event"] == event.pk and entry.data["person"] == b.get_full_name()
+    assert entry.data["reason"] == (
+        "Not moved up from the waiting list: the person's board may no longer come to this event."
+    )
+    promoted = AuditEntry.objects.get(action="events.registration.promoted")
+    assert promoted.object_id == str(rc.pk)
+
+
+def test_a_deactivated_person_on_the_waiting_list_is_skipped_too(event, staff):
+    a, b, c, d = members(4)
+    for person in (a, b, c, d):
+        services.registration_register(event=event, by=person)
+    c.is_active = False
+    c.save(update_fields=["is_active"])
+
+    services.event_update(event=event, by=staff, capacity=3)
+
+    assert states(event) == {
+        a.username: CONFIRMED,
+        b.username: CONFIRMED,
+        c.username: CANCELLED,
+        d.username: CONFIRMED,
+    }
+
+
+def test_when_nobody_on_the_list_may_come_the_place_stays_free(event):
+    a, b, c = members(3)
+    ra = services.registration_register(event=event, by=a)
+    services.registration_register(event=event, by=b)
+    services.registration_register(event=event, by=c)
+    Membership.objects.filter(board=c.board).update(state="ended")
+
+    services.registration_cancel(registration=ra, by=a)
+
+    assert states(event) == {a.username: CANCELLED, b.username: CONFIRMED, c.username: CANCELLED}
+    assert not AuditEntry.objects.filter(action="events.registration.promoted").exists()
+
+
+@pytest.mark.parametrize(
+    "state", [None, "interested", "applied", "member", "notice_given", "ended", "rejected"]
+)
+@pytest.mark.parametrize("audience", list(Audience.values))
+def test_the_rule_for_many_registrations_is_may_attend(state, audience):
+    """`selectors.attending` (promotion, reminders) decides as `may_attend` (the pages)."""
+    event = EventFactory(audience=audience)
+    person = person_of(board_in_state("member"))
+    registration = services.registration_register(event=event, by=person)
+    if state is None:
+        Membership.objects.filter(board=person.board).delete()
+    else:
+        Membership.objects.filter(board=person.board).update(state=state)
+
+    one = Registration.objects.filter(pk=registration.pk)
+    assert selectors.attending(one).exists() == selectors.may_attend(person, event)
+    board = person.board_id
+    for change in (
+        {"role": "supplier", "board": None},
+        {"role": "council_member", "board": None},
+        {"role": "staff"},
+        {"is_superuser": True},
+        {"is_active": False},
+    ):
+        User.objects.filter(pk=person.pk).update(**change)
+        assert not selectors.attending(one).exists(), change
+        User.objects.filter(pk=person.pk).update(
+            role="board_contact", board=board, is_active=True, is_superuser=False
+        )
 
 
 def test_no_mail_before_the_transaction_commits(event, django_capture_on_commit_callbacks):

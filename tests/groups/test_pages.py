@@ -3,14 +3,21 @@
 import csv
 import io
 import re
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from bundel.groups import services
-from bundel.groups.models import DialogueSession, Group, GroupFile, Notification, Post
+from bundel.groups.models import (
+    DialogueSession,
+    Group,
+    GroupFile,
+    Notification,
+    Participant,
+    Post,
+)
 
 from . import files
 
@@ -270,6 +277,18 @@ def test_staff_download_the_participants(staff_client, joined):
     ]
 
 
+def test_the_participants_export_dates_joining_by_the_local_day(staff_client, joined, contact):
+    """Joined at 23:30 UTC on 1 March: 2 March in Amsterdam."""
+    late = datetime(2026, 3, 1, 23, 30, tzinfo=UTC)
+    Participant.objects.filter(group=joined, user=contact).update(joined_at=late)
+
+    response = staff_client.get(f"/groups/{joined.slug}/participants/?format=csv")
+
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
+    joined_on = {r[1]: r[5] for r in rows[1:]}
+    assert joined_on["contact@example.test"] == "2026-03-02"
+
+
 # -- dialogue sessions ---------------------------------------------------------------------
 
 
@@ -386,6 +405,7 @@ def test_the_nav_link_shows_the_unread_count(colleague_client, thread, contact):
     html = text(colleague_client.get("/groups/nav/"))
 
     assert 'href="/groups/"' in html and 'data-unread="2"' in html
+    assert 'class="groups-unread"' in html and "/static/groups/nav.css" in html
     assert 'aria-current="page"' in text(colleague_client.get("/groups/nav/?current=1"))
 
 

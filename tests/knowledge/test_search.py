@@ -259,3 +259,17 @@ def test_a_match_deep_in_a_long_text_is_found_and_shown_by_its_summary(staff):
     (found,) = search(staff, "glasvezelring")
 
     assert found.snippet == "Een leidraad van veertig pagina&#x27;s."
+
+
+def test_the_reindex_command_rebuilds_a_lost_index(staff, capsys):
+    from django.core.management import call_command
+
+    make_document(staff, title="Aanbestedingen", body="Europese aanbestedingen.")
+    make_document(staff, title="Wifi", body="Access points.")
+    Document.objects.update(search_vector=None, search_stems="", search_title_stems="")
+    assert search(staff, "aanbesteding") == []
+
+    call_command("knowledge_reindex")
+
+    assert titles(search(staff, "aanbesteding")) == ["Aanbestedingen"]
+    assert "Search index rebuilt for 2 documents." in capsys.readouterr().out

@@ -2,7 +2,7 @@
 details and tags, withdraw and reinstate; staff only, audited, nothing stored when
 refused."""
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -334,6 +334,20 @@ def test_documents_may_be_dated_in_the_past_never_in_the_future(staff):
     document.refresh_from_db()
     assert document.created_at == now - timedelta(days=30)
     assert document.updated_at == version.created_at == now - timedelta(days=2)
+
+
+def test_a_version_dated_before_the_previous_names_its_local_date(staff):
+    """23:30 UTC on 1 March is 00:30 on 2 March in Amsterdam: the message says 02-03."""
+    first = datetime(2026, 3, 1, 23, 30, tzinfo=UTC)
+    document = make_document(staff, at=first)
+
+    with pytest.raises(RuleViolation) as before:
+        services.document_add_version(
+            document=document, by=staff, body="Eerder", at=first - timedelta(minutes=1)
+        )
+
+    assert before.value.code == "before_previous"
+    assert "(02-03-2026)" in before.value.messages[0]
 
 
 def test_text_that_cannot_be_stored_or_would_fake_a_highlight_is_cleaned(staff):

@@ -110,9 +110,7 @@ class RegistrationSerializer(serializers.ModelSerializer):
         return registration.board.duo_number if registration.board else None
 
     def get_position(self, registration) -> int | None:
-        if hasattr(registration, "position"):
-            return registration.position
-        return selectors.waitlist_position(registration)
+        return registration.position  # annotated: selectors.with_waitlist_position
 
 
 WHEN = OpenApiParameter(
@@ -166,7 +164,9 @@ class EventRegistrations(APIView):
     def post(self, request, pk):
         event = _event(request, pk)
         registration = services.registration_register(event=event, by=request.user)
-        fresh = selectors.registrations_visible_to(request.user).get(pk=registration.pk)
+        fresh = selectors.with_waitlist_position(
+            selectors.registrations_visible_to(request.user)
+        ).get(pk=registration.pk)
         return Response(RegistrationSerializer(fresh).data, status=status.HTTP_201_CREATED)
 
 
@@ -179,7 +179,9 @@ class EventRegistrationDetail(APIView):
     def _registration(self, request, pk, registration_pk) -> Registration:
         event = _event(request, pk)
         return get_object_or_404(
-            selectors.registrations_visible_to(request.user), event=event, pk=registration_pk
+            selectors.with_waitlist_position(selectors.registrations_visible_to(request.user)),
+            event=event,
+            pk=registration_pk,
         )
 
     @extend_schema(responses=RegistrationSerializer)

@@ -10,7 +10,18 @@ Who sees an event, on every path (pages, API, feed, exports):
 """
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -36,6 +47,15 @@ def _board_of(user):
     return user.board_id
 
 
+def _admits(board, *, audience: str = "audience") -> Q:
+    """Whether the audience of an event (its field at `audience`) admits the people of
+    `board` (a board's id, or an `OuterRef` to one): every event for a member, those
+    opened to interested boards for an interested board."""
+    member = Exists(Membership.objects.filter(board_id=board, state__in=MEMBER_STATES))
+    interested = Exists(Membership.objects.filter(board_id=board, state__in=INTERESTED_STATES))
+    return Q(member) | (Q(interested) & Q(**{audience: Audience.MEMBERS_AND_INTERESTED}))
+
+
 def events_visible_to(user) -> QuerySet[Event]:
     base = Event.objects.all()
     if user is not None and user.is_authenticated and user.is_cooperative_staff:
@@ -43,9 +63,7 @@ def events_visible_to(user) -> QuerySet[Event]:
     board_id = _board_of(user)
     if board_id is None:
         return base.none()
-    member = Exists(Membership.objects.filter(board_id=board_id, state__in=MEMBER_STATES))
-    interested = Exists(Membership.objects.filter(board_id=board_id, state__in=INTERESTED_STATES))
-    return base.filter(member | (interested & Q(audience=Audience.MEMBERS_AND_INTERESTED)))
+    return base.filter(_admits(board_id))
 
 
 def may_attend(user, event: Event) -> bool:
@@ -54,6 +72,21 @@ def may_attend(user, event: Event) -> bool:
     if user is None or not user.is_authenticated or user.is_cooperative_staff:
         return False
     return events_visible_to(user).filter(pk=event.pk).exists()
+
+
+def attending(registrations: QuerySet[Registration]) -> QuerySet[Registration]:
+    """The registrations whose person may (still) come to their event: `may_attend` for
+    many rows in one query. A person whose board has left the cooperative (or is no longer
+    an interested board, for an event opened to those), or who is no longer a person of a
+    board (deactivated, a supplier, staff), is left out: the waiting list skips them and
+    no reminder goes to them."""
+    return (
+        registrations.filter(
+            user__is_active=True, user__is_superuser=False, user__board__isnull=False
+        )
+        .exclude(user__role__in=(Role.SUPPLIER, Role.STAFF))
+        .filter(_admits(OuterRef("user__board_id"), audience="event__audience"))
+    )
 
 
 def _count(state: str):
@@ -105,17 +138,38 @@ def registrations_visible_to(user) -> QuerySet[Registration]:
     return base.filter(user=user)
 
 
+def with_waitlist_position(registrations: QuerySet[Registration]) -> QuerySet[Registration]:
+    """Annotate `position`: 1 for the first on its event's waiting list (the earliest
+    registration, then the lowest id), None when not on the waiting list. A correlated
+    count, so a list of registrations costs one query however many rows, and a person who
+    sees only their own registration still gets their true position."""
+    earlier = (
+        Registration.objects.filter(event=OuterRef("event"), state=RegistrationState.WAITLISTED)
+        .filter(
+            Q(registered_at__lt=OuterRef("registered_at"))
+            | Q(registered_at=OuterRef("registered_at"), pk__lt=OuterRef("pk"))
+        )
+        .order_by()
+        .values("event")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    ahead = Coalesce(Subquery(earlier, output_field=IntegerField()), Value(0))
+    return registrations.annotate(
+        position=Case(
+            When(state=RegistrationState.WAITLISTED, then=ahead + Value(1)),
+            default=None,
+            output_field=IntegerField(),
+        )
+    )
+
+
 def waitlist_position(registration: Registration) -> int | None:
     """1 for the first on the waiting list (the earliest registration), else None."""
     if registration.state != RegistrationState.WAITLISTED:
         return None
-    earlier = Registration.objects.filter(
-        event_id=registration.event_id, state=RegistrationState.WAITLISTED
-    ).filter(
-        Q(registered_at__lt=registration.registered_at)
-        | Q(registered_at=registration.registered_at, pk__lt=registration.pk)
-    )
-    return earlier.count() + 1
+    rows = with_waitlist_position(Registration.objects.filter(pk=registration.pk))
+    return rows.values_list("position", flat=True).first()
 
 
 def waiting_list(event: Event) -> QuerySet[Registration]:
@@ -125,24 +179,19 @@ def waiting_list(event: Event) -> QuerySet[Registration]:
     )
 
 
-def event_registrations(event: Event, user) -> list[Registration]:
-    """Everyone registered (staff only): those with a place, then the waiting list in its
-    order (each with `position`), then the cancelled ones. Two queries."""
-    rows = list(
-        registrations_visible_to(user)
-        .filter(event=event)
-        .select_related("user__board")
-        .order_by("registered_at", "pk")
+def event_registrations(event: Event, user) -> QuerySet[Registration]:
+    """The event's registrations `user` sees (staff: everyone's; anyone else: their own):
+    those with a place, then the waiting list in its order (each with `position`), then
+    the cancelled ones. One query."""
+    order = Case(
+        When(state=RegistrationState.CONFIRMED, then=Value(0)),
+        When(state=RegistrationState.WAITLISTED, then=Value(1)),
+        default=Value(2),
+        output_field=IntegerField(),
     )
-    order = {RegistrationState.CONFIRMED: 0, RegistrationState.WAITLISTED: 1}
-    rows.sort(key=lambda r: order.get(r.state, 2))
-    position = 0
-    for row in rows:
-        row.position = None
-        if row.state == RegistrationState.WAITLISTED:
-            position += 1
-            row.position = position
-    return rows
+    return with_waitlist_position(
+        registrations_visible_to(user).filter(event=event).select_related("user__board")
+    ).order_by(order, "registered_at", "pk")
 
 
 def attendees(event: Event, user) -> list[Registration]:

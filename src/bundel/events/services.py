@@ -5,7 +5,7 @@ Places are handed out under a lock on the event's row (`select_for_update`): eve
 registration, cancellation and change of an event takes it first, so two people asking
 for the last place at the same moment are served one after the other and exactly one
 gets it. A cancelled place goes, in the same transaction, to the first on the waiting
-list, who is told by e-mail once it is committed.
+list who may still come, who is told by e-mail once it is committed.
 """
 
 import secrets
@@ -16,7 +16,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.db.models import F
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from bundel.audit.services import audit_log, diff, field_values
@@ -203,18 +203,27 @@ def event_cancel(*, event: Event, by, reason: str) -> Event:
 
 def _fill_places(event: Event, *, by) -> list[Registration]:
     """Give the free places to the first on the waiting list, in order (inside the
-    event's lock). Nobody moves up once the event has started or when it is cancelled."""
+    event's lock). Nobody moves up once the event has started or when it is cancelled.
+
+    Someone on the list who may no longer come (`selectors.attending`: their board left
+    the cooperative, or is no longer an interested board, or they no longer act for a
+    board) is not moved up, and not told anything of the event: their registration is
+    cancelled, with the reason in the audit trail, and the next in line moves up."""
     if event.state != EventState.SCHEDULED or event.starts_at <= timezone.now():
         return []
-    queue = selectors.waiting_list(event).select_related("user", "event")
-    if event.capacity is not None:
-        free = event.capacity - _confirmed_count(event)
-        if free <= 0:
-            return []
-        queue = queue[:free]
+    free = None if event.capacity is None else event.capacity - _confirmed_count(event)
+    if free is not None and free <= 0:
+        return []
+    waiting = selectors.waiting_list(event)
+    admitted = set(selectors.attending(waiting).values_list("pk", flat=True))
     now = timezone.now()
-    promoted = list(queue)
-    for registration in promoted:
+    promoted = []
+    for registration in waiting.select_related("user", "event"):
+        if free is not None and len(promoted) >= free:
+            break
+        if registration.pk not in admitted:
+            _lapse(registration, now=now)
+            continue
         registration.state = RegistrationState.CONFIRMED
         registration.confirmed_at = now
         registration.save(update_fields=["state", "confirmed_at"])
@@ -224,8 +233,29 @@ def _fill_places(event: Event, *, by) -> list[Registration]:
             actor=by,
             data={"event": event.pk, "person": _name(registration.user)},
         )
+        promoted.append(registration)
     notifications.notify("promoted", promoted)
     return promoted
+
+
+def _lapse(registration: Registration, *, now: datetime) -> None:
+    """Cancel the waiting-list registration of someone who may no longer come (the
+    system's doing, whoever set the place free)."""
+    registration.state = RegistrationState.CANCELLED
+    registration.cancelled_at = now
+    registration.save(update_fields=["state", "cancelled_at"])
+    with translation.override(settings.LANGUAGE_CODE):  # the audit trail's language
+        reason = _(
+            "Not moved up from the waiting list: the person's board may no longer come to "
+            "this event."
+        )
+    audit_log(
+        action="events.registration.cancelled",
+        obj=registration,
+        actor=None,
+        changes={"state": [RegistrationState.WAITLISTED, RegistrationState.CANCELLED]},
+        data={"event": registration.event_id, "person": _name(registration.user), "reason": reason},
+    )
 
 
 def _audience_refusal(by, event: Event) -> PermissionDenied:
@@ -348,19 +378,21 @@ def _local_day_bounds(day) -> tuple[datetime, datetime]:
 
 def events_remind(*, now: datetime | None = None) -> int:
     """E-mail everyone with a place at an event that starts tomorrow (by default: see
-    EVENTS_REMINDER_DAYS_BEFORE). Each registration records the start it was reminded of,
-    so running again sends nothing twice (also when two runs overlap), and an event moved
-    to another time is reminded of again. Run daily."""
+    EVENTS_REMINDER_DAYS_BEFORE) who may still come (`selectors.attending`). Each
+    registration records the start it was reminded of, so running again sends nothing
+    twice (also when two runs overlap), and an event moved to another time is reminded of
+    again. Run daily."""
     now = now or timezone.now()
     day = timezone.localdate(now) + timedelta(days=settings.EVENTS_REMINDER_DAYS_BEFORE)
     start, end = _local_day_bounds(day)
     due = (
-        Registration.objects.filter(
-            state=RegistrationState.CONFIRMED,
-            user__is_active=True,
-            event__state=EventState.SCHEDULED,
-            event__starts_at__gte=start,
-            event__starts_at__lt=end,
+        selectors.attending(
+            Registration.objects.filter(
+                state=RegistrationState.CONFIRMED,
+                event__state=EventState.SCHEDULED,
+                event__starts_at__gte=start,
+                event__starts_at__lt=end,
+            )
         )
         .exclude(reminded_for=F("event__starts_at"))
         .select_related("event", "user")

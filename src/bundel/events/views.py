@@ -72,9 +72,8 @@ def event_list(request):
 def _my_registration(user, event: Event) -> Registration | None:
     if not user.is_authenticated or event.my_registration_id is None:
         return None
-    registration = Registration.objects.select_related("event").get(pk=event.my_registration_id)
-    registration.position = selectors.waitlist_position(registration)
-    return registration
+    rows = selectors.with_waitlist_position(Registration.objects.select_related("event"))
+    return rows.get(pk=event.my_registration_id)
 
 
 @login_required
@@ -127,9 +126,7 @@ def mine(request):
         services.feed_renew(user=user, by=user)
         messages.success(request, _("Your calendar link is ready. An earlier link stops working."))
         return redirect("events:mine")
-    registrations = list(selectors.my_registrations(user))
-    for registration in registrations:
-        registration.position = selectors.waitlist_position(registration)
+    registrations = list(selectors.with_waitlist_position(selectors.my_registrations(user)))
     feed = selectors.feed_of(user)
     feed_url = request.build_absolute_uri(feed.get_absolute_url()) if feed else ""
     context = {
@@ -201,7 +198,7 @@ def manage(request, pk: int):
             return redirect("events:manage", event.pk)
         if action in bound:
             bound[action] = form
-    registrations = selectors.event_registrations(event, user)
+    registrations = list(selectors.event_registrations(event, user))
     for registration in registrations:
         if row and row[0] == registration.pk:
             registration.cancel_form = row[1]

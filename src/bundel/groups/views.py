@@ -176,7 +176,7 @@ def _participants_export(fmt: str, group: Group, rows):
             p.user.get_role_display(),
             p.user.board.duo_number if p.user.board else "",
             p.user.board.display_name if p.user.board else "",
-            p.joined_at.date(),
+            timezone.localdate(p.joined_at),
         ]
         for p in rows.iterator(chunk_size=2000)
     )

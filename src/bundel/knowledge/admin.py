@@ -27,12 +27,44 @@ class CategoryAdmin(AuditedModelAdmin):
     search_fields = ["code", "name_nl", "name_en"]
 
 
+class TagAdminForm(forms.ModelForm):
+    class Meta:
+        model = Tag
+        fields = ["name", "slug"]
+
+    def clean_name(self):
+        """The name as the services store it, or their refusal on the field."""
+        try:
+            return services.tag_name(self.cleaned_data["name"])
+        except ValidationError as error:
+            raise ValidationError(error.messages) from None
+
+
 @admin.register(Tag)
-class TagAdmin(AuditedModelAdmin):
-    audit_prefix = "knowledge.tag"
+class TagAdmin(admin.ModelAdmin):
+    """Through the services: a renamed or deleted tag reindexes its documents."""
+
+    form = TagAdminForm
     list_display = ["name", "slug"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
+
+    def save_model(self, request, obj, form, change):
+        data = form.cleaned_data
+        if change:
+            services.tag_update(tag=obj, by=request.user, name=data["name"], slug=data["slug"])
+            obj.refresh_from_db()
+            return
+        created = services.tag_create(by=request.user, name=data["name"], slug=data["slug"])
+        # The admin goes on with `obj` (its log entry): make it the stored row.
+        obj.pk, obj._state.adding, obj._state.db = created.pk, False, created._state.db
+
+    def delete_model(self, request, obj):
+        services.tag_delete(tag=obj, by=request.user)
+
+    def delete_queryset(self, request, queryset):
+        for tag in queryset:
+            services.tag_delete(tag=tag, by=request.user)
 
 
 class VersionInline(admin.TabularInline):

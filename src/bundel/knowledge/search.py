@@ -182,25 +182,21 @@ def attach_snippets(documents: list[Document], q: str) -> None:
     With a query: the text around the matches in the current version (its text and its
     file's text), else the summary. Without one: the summary, else the text's start."""
     terms = set(query_stems(q)) if q else set()
-    wanted = [d.current_version_id for d in documents if d.current_version_id]
-    if not q:
-        wanted = [d.current_version_id for d in documents if d.current_version_id and not d.summary]
+    wanted = [
+        d.current_version_id for d in documents if d.current_version_id and (q or not d.summary)
+    ]
     versions = DocumentVersion.objects.filter(pk__in=wanted)
     texts: dict[int, str] = {}
     if wanted:
         if not q:
-            lead = versions.values_list("pk", Substr("body", 1, SNIPPET_CHARS * 2))
+            lead = versions.values_list("pk", Substr(_text(), 1, SNIPPET_CHARS * 2))
             texts = {pk: excerpt(text, set()) for pk, text in lead}
         elif uses_postgres():
             rows = versions.annotate(headline=_headline(q)).values_list("pk", "headline")
             texts = {pk: _squash(text) for pk, text in rows}
         else:
-            rows = versions.values_list(
-                "pk",
-                Substr("body", 1, SNIPPET_SOURCE_CHARS),
-                Substr("extracted_text", 1, SNIPPET_SOURCE_CHARS),
-            )
-            texts = {pk: excerpt(f"{body}\n\n{more}", terms) for pk, body, more in rows}
+            rows = versions.values_list("pk", Substr(_text(), 1, SNIPPET_SOURCE_CHARS))
+            texts = {pk: excerpt(text, terms) for pk, text in rows}
     for document in documents:
         document.title_html = to_html(mark_terms(document.title, terms))
         text = texts.get(document.current_version_id, "")
@@ -210,13 +206,14 @@ def attach_snippets(documents: list[Document], q: str) -> None:
             document.snippet = to_html(mark_terms(document.summary, terms))
 
 
+def _text() -> Concat:
+    """A version's text and its file's text, as one."""
+    return Concat("body", Value("\n\n"), "extracted_text", output_field=TextField())
+
+
 def _headline(q: str) -> SearchHeadline:
     return SearchHeadline(
-        Substr(
-            Concat("body", Value("\n\n"), "extracted_text", output_field=TextField()),
-            1,
-            SNIPPET_SOURCE_CHARS,
-        ),
+        Substr(_text(), 1, SNIPPET_SOURCE_CHARS),
         _pg_query(q),
         config=_config(),
         start_sel=START,

@@ -154,14 +154,29 @@ def negotiated_rates(*, user) -> list[NegotiatedRate]:
     """The rates of the framework contracts members may order under, for members and
     staff (an empty list for anyone else).
 
-    The hook for the tenders app: there is no framework contract model yet, so there are
-    no rates. When tenders turns an awarded tender into a framework contract, this
-    function returns its rates as `NegotiatedRate`s (running contracts only, ordered by
-    contract and product) and the negotiated rates page and its tests show them; nothing
-    else needs to change."""
+    The rates of the framework contracts running today (`bundel.contracts`), ordered by
+    contract and product in catalogue order; one query."""
+    from django.urls import reverse
+    from django.utils.translation import gettext as _
+
+    from bundel.contracts.selectors import running_rates
+
     if not may_see_rates(user):
         return []
-    return []
+    return [
+        NegotiatedRate(
+            contract=rate.contract.reference,
+            supplier=rate.contract.supplier_name,
+            lot=f"{rate.contract.lot} ({rate.contract.lot.tender.title})",
+            product=f"{rate.product.name}, {rate.capacity.label}",
+            unit=_("per month per location"),
+            price=rate.monthly_rate,
+            valid_from=rate.contract.starts_on,
+            valid_until=rate.contract.ends_on,
+            url=reverse("contracts:detail", args=[rate.contract.pk]),
+        )
+        for rate in running_rates()
+    ]
 
 
 def may_see_rates(user) -> bool:

@@ -55,28 +55,37 @@ def _removing_files_on_error(written: list[str]):
         raise
 
 
+def tag_name(raw: str) -> str:
+    """A tag's name as stored: single spaces, at most TAG_MAX_LENGTH characters, with a
+    letter or digit ("" for a blank one)."""
+    name = " ".join(str(raw).split())
+    if not name:
+        return ""
+    if len(name) > TAG_MAX_LENGTH:
+        raise RuleViolation(
+            _("The tag “%(tag)s” is longer than %(max)s characters.")
+            % {"tag": name, "max": TAG_MAX_LENGTH},
+            code="tag_too_long",
+            params={"tag": name},
+        )
+    if not slugify(name):
+        raise RuleViolation(
+            _("The tag “%(tag)s” has no letters or digits.") % {"tag": name},
+            code="tag_invalid",
+            params={"tag": name},
+        )
+    return name
+
+
 def _tags(names: Iterable[str]) -> list[Tag]:
     """The tags of these names, created when new; the same tag whatever the case or
     spacing ("Wifi", " wifi ")."""
     tags: dict[str, Tag] = {}
     for raw in names:
-        name = " ".join(str(raw).split())
+        name = tag_name(raw)
         if not name:
             continue
-        if len(name) > TAG_MAX_LENGTH:
-            raise RuleViolation(
-                _("The tag “%(tag)s” is longer than %(max)s characters.")
-                % {"tag": name, "max": TAG_MAX_LENGTH},
-                code="tag_too_long",
-                params={"tag": name},
-            )
         slug = slugify(name)
-        if not slug:
-            raise RuleViolation(
-                _("The tag “%(tag)s” has no letters or digits.") % {"tag": name},
-                code="tag_invalid",
-                params={"tag": name},
-            )
         if slug not in tags:
             tags[slug] = Tag.objects.filter(slug=slug).first() or Tag.objects.create(
                 name=name, slug=slug
@@ -262,9 +271,10 @@ def document_add_version(
     number = (previous.number if previous else 0) + 1
     now = _moment(at)
     if previous is not None and now < previous.created_at:
+        day = timezone.localdate(previous.created_at)
         raise RuleViolation(
             _("A new version cannot be dated before version %(number)s (%(date)s).")
-            % {"number": previous.number, "date": previous.created_at.strftime("%d-%m-%Y")},
+            % {"number": previous.number, "date": day.strftime("%d-%m-%Y")},
             code="before_previous",
             params={"number": previous.number},
         )
@@ -383,6 +393,81 @@ def document_reinstate(*, document: Document, by) -> Document:
         changes={"state": [DocumentState.WITHDRAWN, DocumentState.PUBLISHED]},
     )
     return current
+
+
+# -- tags ------------------------------------------------------------------------------------
+
+TAG_FIELDS = ("name", "slug")
+
+
+def _reindex(document_ids: Iterable[int]) -> int:
+    """Recompute the search index of these documents (their tags changed)."""
+    count = 0
+    for document in Document.objects.filter(pk__in=list(document_ids)).only(
+        "pk", "title", "summary", "current_version_id"
+    ):
+        index_document(document)
+        count += 1
+    return count
+
+
+def _tagged(tag: Tag) -> list[int]:
+    return list(tag.documents.order_by("pk").values_list("pk", flat=True))
+
+
+@transaction.atomic
+def tag_create(*, by, name: str, slug: str = "") -> Tag:
+    """A new tag (on no document yet); its slug from its name unless given."""
+    _require_staff(by)
+    name = tag_name(name)
+    tag = Tag(name=name, slug=slug or slugify(name))
+    tag.full_clean()
+    tag.save()
+    audit_log(action="knowledge.tag.added", obj=tag, actor=by, data=field_values(tag, TAG_FIELDS))
+    return tag
+
+
+@transaction.atomic
+def tag_update(*, tag: Tag, by, name: str, slug: str = "") -> Tag:
+    """Rename a tag (and change its slug when given). A new name is searched at once: the
+    documents with the tag are reindexed (their index holds the tag's name). The values
+    before are read from the database, so a caller may pass an instance a form has
+    already changed (the admin does)."""
+    _require_staff(by)
+    current = Tag.objects.select_for_update().get(pk=tag.pk)
+    before = field_values(current, TAG_FIELDS)
+    current.name = tag_name(name)
+    current.slug = slug or current.slug
+    current.full_clean()
+    changes = diff(before, field_values(current, TAG_FIELDS))
+    if not changes:
+        return current
+    current.save(update_fields=list(changes))
+    reindexed = _reindex(_tagged(current)) if "name" in changes else 0
+    audit_log(
+        action="knowledge.tag.changed",
+        obj=current,
+        actor=by,
+        changes=changes,
+        data={"documents": reindexed},
+    )
+    return current
+
+
+@transaction.atomic
+def tag_delete(*, tag: Tag, by) -> None:
+    """Delete a tag: it goes off its documents, which are reindexed without it."""
+    _require_staff(by)
+    current = Tag.objects.select_for_update().get(pk=tag.pk)
+    documents = _tagged(current)
+    audit_log(
+        action="knowledge.tag.deleted",
+        obj=current,
+        actor=by,
+        data={**field_values(current, TAG_FIELDS), "documents": len(documents)},
+    )
+    current.delete()
+    _reindex(documents)
 
 
 def reindex_all(*, batch: int = 500) -> int:

@@ -12,6 +12,7 @@ from django.core.exceptions import BadRequest, PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from bundel.core.exports import FORMATS, export_response
@@ -34,10 +35,10 @@ def index(request):
     """Search the documents the user may see, with filters and pages."""
     form = forms.SearchForm(request.GET)
     filters = form.filters()
-    documents = selectors.document_search(user=request.user, filters=filters)
     fmt = request.GET.get("format")
     if fmt in FORMATS:
-        return _export(fmt, documents)
+        return _export(request, fmt, filters)
+    documents = selectors.document_search(user=request.user, filters=filters)
     page = Paginator(documents, settings.LIST_PAGE_SIZE).get_page(request.GET.get("page"))
     page.object_list = selectors.with_snippets(page.object_list, filters.q)
     query = request.GET.copy()
@@ -56,7 +57,12 @@ def index(request):
     return render(request, template, context)
 
 
-def _export(fmt: str, documents):
+@staff_required
+def _export(request, fmt: str, filters: selectors.Filters):
+    """The list as searched, as a download: a staff tool (it lists withdrawn documents
+    too), as the link shown to staff only says; anyone else is sent to log in or
+    refused."""
+    documents = selectors.document_search(user=request.user, filters=filters)
     header = [
         _("Title"),
         _("Category"),
@@ -73,7 +79,7 @@ def _export(fmt: str, documents):
             d.category.name,
             d.get_visibility_display(),
             d.current_version.number if d.current_version else "",
-            d.updated_at.date(),
+            timezone.localdate(d.updated_at),
             ", ".join(tag.name for tag in d.tags.all()),
             d.get_state_display(),
             d.get_absolute_url(),
