@@ -122,6 +122,7 @@ def main() -> None:
     for name, title in [
         ("knowledge", "Knowledge base: search over 5,000 documents"),
         ("groups", "Member groups: 1,000 participants"),
+        ("tenders_demand", "Tenders: the bundled demand of a national tender"),
     ]:
         print(f"\n== {title} ==")
         __import__(name).run()

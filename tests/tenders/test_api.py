@@ -91,6 +91,7 @@ def test_a_tender_shows_its_procedure_timeline_lots_and_criteria(client, staff):
         "state": "published",
         "notice_date": "2026-12-01",
         "published_on": "2026-12-01",
+        "demand_deadline": None,
         "requests_deadline": None,
         "invitation_date": None,
         "closing_at": "2027-01-20T12:00:00+01:00",

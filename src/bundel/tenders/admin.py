@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from . import services
 from .constants import EDITABLE_STATES
-from .models import AwardCriterion, Lot, Tender
+from .models import AwardCriterion, DemandLine, Lot, Participation, Tender
 
 
 class ReadOnlyInline(admin.TabularInline):
@@ -84,6 +84,7 @@ class TenderAdmin(admin.ModelAdmin):
                     "estimated_value",
                     "notice_date",
                     "published_on",
+                    "demand_deadline",
                     "requests_deadline",
                     "invitation_date",
                     "closing_at",
@@ -122,3 +123,39 @@ class TenderAdmin(admin.ModelAdmin):
         change message still reads what they saved: nothing)."""
         for formset in formsets:
             formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+
+
+class DemandLineInline(ReadOnlyInline):
+    model = DemandLine
+    fields = ["lot", "location", "product", "capacity", "start"]
+    readonly_fields = fields
+
+
+@admin.register(Participation)
+class ParticipationAdmin(admin.ModelAdmin):
+    """A board's demand, to read: it changes on the board's demand page or through the
+    API, where the rules, the deadline and the audit trail apply."""
+
+    list_display = ["tender", "board", "changed_at", "changed_by"]
+    list_filter = ["tender"]
+    search_fields = ["board__duo_number", "board__name", "tender__title"]
+    list_select_related = ["tender", "board", "changed_by"]
+    fields = ["tender", "board", "created_at", "changed_at", "changed_by"]
+    readonly_fields = fields
+    inlines = [DemandLineInline]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .prefetch_related("lines__lot", "lines__location", "lines__product", "lines__capacity")
+        )
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -1,18 +1,29 @@
-"""The tenders' JSON API: tenders to read (who sees which: `tenders_visible_to`) and the
-award simulation for staff."""
+"""The tenders' JSON API: tenders to read (who sees which: `tenders_visible_to`), the
+award simulation for staff, a board's demand (`/tenders/{id}/participations/`) and the
+bundled demand (`/tenders/{id}/demand/`)."""
 
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiExample, PolymorphicProxySerializer, extend_schema
-from rest_framework import permissions, serializers, viewsets
+from drf_spectacular.utils import (
+    OpenApiExample,
+    OpenApiParameter,
+    PolymorphicProxySerializer,
+    extend_schema,
+)
+from rest_framework import permissions, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied as DRFPermissionDenied
 from rest_framework.exceptions import ValidationError
 from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from . import selectors
+from bundel.registry.models import Board
+
+from . import selectors, services
 from .award import simulate
+from .bundling import bundled_demand
 from .constants import AwardMethod
-from .models import AwardCriterion, Lot, Tender
+from .models import AwardCriterion, DemandLine, Lot, Participation, Tender
 
 
 class IsStaff(permissions.BasePermission):
@@ -185,6 +196,7 @@ class TenderSerializer(serializers.ModelSerializer):
             "state",
             "notice_date",
             "published_on",
+            "demand_deadline",
             "requests_deadline",
             "invitation_date",
             "closing_at",
@@ -199,6 +211,117 @@ class TenderSerializer(serializers.ModelSerializer):
         ]
 
 
+# --- demand registration and the bundled demand --------------------------------------
+
+
+class DemandLineInSerializer(serializers.Serializer):
+    lot = serializers.IntegerField(min_value=1, help_text="the lot's number")
+    location = serializers.CharField(max_length=6, help_text="location code, e.g. 02FY00")
+    product = serializers.CharField(max_length=40, help_text="product code, e.g. connectivity")
+    capacity = serializers.CharField(
+        max_length=40,
+        required=False,
+        allow_null=True,
+        allow_blank=True,
+        default=None,
+        help_text="capacity code, e.g. 1g; may be left out when the product has one option",
+    )
+    start = serializers.DateField(help_text="wished start")
+
+
+class ParticipationInSerializer(serializers.Serializer):
+    board = serializers.RegexField(r"^\d{5}$", help_text="the board's DUO number")
+    lines = DemandLineInSerializer(
+        many=True,
+        allow_empty=True,
+        help_text="replace the board's lines as a whole; none: the board withdraws",
+    )
+
+
+class DemandLineSerializer(serializers.ModelSerializer):
+    lot = serializers.IntegerField(source="lot.number")
+    location = serializers.CharField(source="location.code")
+    product = serializers.CharField(source="product.code")
+    capacity = serializers.CharField(source="capacity.code")
+
+    class Meta:
+        model = DemandLine
+        fields = ["lot", "location", "product", "capacity", "start"]
+
+
+class ParticipationSerializer(serializers.ModelSerializer):
+    tender = serializers.IntegerField(source="tender_id")
+    board = serializers.CharField(source="board.duo_number")
+    lines = DemandLineSerializer(many=True)
+
+    class Meta:
+        model = Participation
+        fields = ["id", "tender", "board", "lines", "created_at", "changed_at"]
+
+
+class FiguresSerializer(serializers.Serializer):
+    locations = serializers.IntegerField()
+    boards = serializers.IntegerField()
+    pupils = serializers.IntegerField(help_text="at the latest count date; a location once")
+    value = _decimal(help_text="EUR a year at catalogue prices (12 x the monthly price)")
+
+
+class ProvinceFiguresSerializer(serializers.Serializer):
+    province = serializers.CharField()
+    locations = serializers.IntegerField(source="figures.locations")
+    boards = serializers.IntegerField(source="figures.boards")
+    pupils = serializers.IntegerField(source="figures.pupils")
+    value = _decimal(source="figures.value")
+
+
+class ProductDemandSerializer(serializers.Serializer):
+    product = serializers.CharField(source="product.code")
+    capacity = serializers.CharField(source="capacity.code")
+    locations = serializers.IntegerField(source="figures.locations")
+    boards = serializers.IntegerField(source="figures.boards")
+    pupils = serializers.IntegerField(source="figures.pupils")
+    value = _decimal(source="figures.value")
+
+
+class ProductDemandByProvinceSerializer(ProductDemandSerializer):
+    provinces = ProvinceFiguresSerializer(many=True)
+
+
+class LotDemandSerializer(serializers.Serializer):
+    lot = serializers.IntegerField(source="lot.number")
+    title = serializers.CharField(source="lot.title")
+    locations = serializers.IntegerField(source="figures.locations", help_text="distinct")
+    boards = serializers.IntegerField(source="figures.boards")
+    pupils = serializers.IntegerField(source="figures.pupils", help_text="a location once")
+    value = _decimal(source="figures.value")
+    products = ProductDemandSerializer(many=True)
+
+
+class LotDemandByProvinceSerializer(LotDemandSerializer):
+    products = ProductDemandByProvinceSerializer(many=True)
+    provinces = ProvinceFiguresSerializer(many=True)
+
+
+class OptionalDemandSerializer(serializers.Serializer):
+    product = serializers.CharField(source="product.code")
+    locations = serializers.IntegerField(help_text="distinct locations, in any lot")
+    threshold = serializers.IntegerField(allow_null=True, help_text="locations needed")
+    reached = serializers.BooleanField()
+
+
+class DemandSerializer(serializers.Serializer):
+    tender = serializers.IntegerField(source="tender.pk")
+    count_dates = serializers.DictField(child=serializers.DateField())
+    lots = LotDemandSerializer(many=True)
+    totals = FiguresSerializer(help_text="each location once, whatever its lots")
+    optional_services = OptionalDemandSerializer(many=True, source="optional")
+
+
+class DemandByProvinceSerializer(DemandSerializer):
+    lots = LotDemandByProvinceSerializer(many=True)
+    provinces = ProvinceFiguresSerializer(many=True)
+
+
 class TenderViewSet(viewsets.ReadOnlyModelViewSet):
     """Tenders: staff see every tender; people of member boards also those open for
     demand registration; anyone else those published (and later)."""
@@ -207,4 +330,109 @@ class TenderViewSet(viewsets.ReadOnlyModelViewSet):
     permission_classes = [permissions.AllowAny]
 
     def get_queryset(self):
-        return selectors.with_details(selectors.tenders_visible_to(self.request.user))
+        tenders = selectors.tenders_visible_to(self.request.user)
+        if self.action in ("participations", "demand"):
+            return tenders
+        return selectors.with_details(tenders)
+
+    @extend_schema(
+        methods=["GET"],
+        responses=ParticipationSerializer(many=True),
+        description="The boards' demand for the tender: staff see every board's, a board's "
+        "people their own board's.",
+    )
+    @extend_schema(
+        methods=["POST"],
+        request=ParticipationInSerializer,
+        responses={201: ParticipationSerializer, 200: ParticipationSerializer},
+        examples=[
+            OpenApiExample(
+                "Connectivity with the security it requires",
+                request_only=True,
+                value={
+                    "board": "41211",
+                    "lines": [
+                        {
+                            "lot": 1,
+                            "location": "02FY00",
+                            "product": "connectivity",
+                            "capacity": "1g",
+                            "start": "2027-08-01",
+                        },
+                        {
+                            "lot": 1,
+                            "location": "02FY00",
+                            "product": "security",
+                            "start": "2027-08-01",
+                        },
+                    ],
+                },
+            )
+        ],
+        description="Register (201) or change (200) a member board's demand: the lines "
+        "replace its lines as a whole. 400 names the line and the rule (`code`, `params`); "
+        "403 for anyone but the board's contact or staff, and for a board that is not a "
+        "member; 409 outside demand registration or after its deadline.",
+    )
+    @action(
+        detail=True,
+        methods=["get", "post"],
+        url_path="participations",
+        parser_classes=[JSONParser],
+        permission_classes=[permissions.IsAuthenticated],
+    )
+    def participations(self, request, pk=None):
+        if request.method == "GET":
+            tender = self.get_object()
+            participations = selectors.with_lines(
+                selectors.participations_visible_to(request.user).filter(tender=tender)
+            ).order_by("board__duo_number")
+            page = self.paginate_queryset(participations)
+            return self.get_paginated_response(ParticipationSerializer(page, many=True).data)
+        body = ParticipationInSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        board = Board.objects.filter(duo_number=body.validated_data["board"]).first()
+        if board is None:
+            if not request.user.is_cooperative_staff:
+                raise DRFPermissionDenied(_("You do not act for this board."))
+            raise ValidationError({"board": [_("There is no board with this DUO number.")]})
+        # Who may register comes first: a board that is not a member learns nothing of
+        # tenders it cannot see.
+        services.check_may_register(request.user, board)
+        tender = self.get_object()
+        existed = Participation.objects.filter(tender=tender, board=board).exists()
+        participation = services.participation_register(
+            tender=tender,
+            board=board,
+            lines=[services.DemandLineInput(**line) for line in body.validated_data["lines"]],
+            by=request.user,
+        )
+        return Response(
+            ParticipationSerializer(participation).data,
+            status=status.HTTP_200_OK if existed else status.HTTP_201_CREATED,
+        )
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "provinces", bool, description="also the figures per province (default: no)"
+            )
+        ],
+        responses={200: DemandByProvinceSerializer},
+        description="The bundled demand, live: per lot and per product and capacity the "
+        "locations, boards, pupils (each location once per lot, at the latest count date) "
+        "and the yearly value at catalogue prices; the totals (each location once); the "
+        "optional services against their demand thresholds. Staff and the boards taking "
+        "part.",
+    )
+    @action(detail=True, methods=["get"], permission_classes=[permissions.IsAuthenticated])
+    def demand(self, request, pk=None):
+        tender = self.get_object()
+        if not selectors.demand_visible_to(request.user, tender):
+            raise DRFPermissionDenied(
+                _("The bundled demand is for the cooperative's staff and the boards taking part.")
+            )
+        provinces = request.query_params.get("provinces", "").lower() in ("1", "true", "yes")
+        result = bundled_demand(tender, provinces=provinces)
+        serializer = DemandByProvinceSerializer if provinces else DemandSerializer
+        return Response(serializer(result).data)

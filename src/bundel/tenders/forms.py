@@ -2,6 +2,8 @@
 number of rows), the tender form (details, lots and criteria, saved by one service call)
 and the forms that move a tender through its states."""
 
+from datetime import date
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
@@ -9,6 +11,7 @@ from django.utils.translation import gettext_lazy as _lazy
 
 from bundel.catalogue.models import ProductGroup
 from bundel.core.forms import DateInput, ServiceActionForm
+from bundel.subscriptions.forms import capacity_label
 
 from . import services
 from .award import Ranking, simulate
@@ -230,6 +233,7 @@ class TenderForm(forms.ModelForm):
         widgets = {
             "description": forms.Textarea(attrs={"rows": 3}),
             "notice_date": DateInput(),
+            "demand_deadline": DateInput(),
             "requests_deadline": DateInput(),
             "invitation_date": DateInput(),
             "closing_at": forms.DateTimeInput(
@@ -477,3 +481,125 @@ TRANSITIONS = {
         CancelForm,
     )
 }
+
+
+# --- demand registration ------------------------------------------------------------
+
+
+def demand_product_choices(products) -> list:
+    """One choice per product and capacity, grouped by product: "code:capacity"."""
+    choices = [("", _lazy("Choose a service"))]
+    for product in products:
+        options = [
+            (f"{product.code}:{capacity.code}", capacity_label(capacity, product))
+            for capacity in product.capacities.all()
+        ]
+        if options:
+            choices.append((product.name, options))
+    return choices
+
+
+class DemandLineForm(forms.Form):
+    """One service at one capacity for the locations ticked, in one lot, from a date.
+
+    A row counts when a service or a location is chosen; a row with neither is left
+    out, so clearing a row of the stored demand removes it."""
+
+    product = forms.ChoiceField(label=_lazy("Service and capacity"))
+    locations = forms.MultipleChoiceField(
+        label=_lazy("Locations"), widget=forms.CheckboxSelectMultiple
+    )
+    start = forms.DateField(label=_lazy("Wished start"), widget=DateInput())
+
+    def __init__(self, *args, lot: int, products, locations, default_start: date, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.empty_permitted = True  # stored rows too: an emptied row is removed
+        self.use_required_attribute = False
+        self.lot = lot
+        self.fields["product"].choices = demand_product_choices(products)
+        self.fields["locations"].choices = [
+            (loc.code, f"{loc.code} {loc.name}") for loc in locations
+        ]
+        self.fields["start"].initial = default_start
+
+    def has_changed(self) -> bool:
+        if not self.is_bound:
+            return super().has_changed()
+        return bool(
+            self.data.get(self.add_prefix("product"))
+            or self.data.getlist(self.add_prefix("locations"))
+        )
+
+    def demand_lines(self) -> list[services.DemandLineInput]:
+        product, capacity = self.cleaned_data["product"].split(":", 1)
+        return [
+            services.DemandLineInput(self.lot, code, product, capacity, self.cleaned_data["start"])
+            for code in self.cleaned_data["locations"]
+        ]
+
+
+class BaseDemandFormSet(forms.BaseFormSet):
+    def lines(self) -> list[tuple[forms.Form, services.DemandLineInput]]:
+        """(row, line) for every filled-in row, in the order of the page."""
+        return [
+            (form, line)
+            for form in self.forms
+            if form.has_changed()
+            for line in form.demand_lines()
+        ]
+
+
+DemandFormSet = forms.formset_factory(DemandLineForm, formset=BaseDemandFormSet, extra=2)
+
+
+def demand_initial(participation, lot) -> list[dict]:
+    """The stored lines of `lot` as rows: one per service, capacity and start."""
+    if participation is None:
+        return []
+    rows: dict[tuple, list[str]] = {}
+    for line in participation.lines.all():
+        if line.lot_id == lot.pk:
+            key = (f"{line.product.code}:{line.capacity.code}", line.start)
+            rows.setdefault(key, []).append(line.location.code)
+    return [
+        {"product": product, "start": start, "locations": codes}
+        for (product, start), codes in rows.items()
+    ]
+
+
+class DemandForm:
+    """The demand of one board for one tender: a formset of rows per lot. `lines()`
+    gives the lines of every lot with the row each came from, so a refusal naming a
+    line can be shown at its row."""
+
+    def __init__(self, data=None, *, tender, participation, products, locations, default_start):
+        self.sections = []
+        for lot in tender.lots.all():
+            kwargs = {
+                "lot": lot.number,
+                "products": products,
+                "locations": locations,
+                "default_start": default_start,
+            }
+            initial = demand_initial(participation, lot)
+            formset = DemandFormSet(
+                data,
+                prefix=f"lot{lot.number}",
+                initial=initial,
+                form_kwargs=kwargs,
+            )
+            self.sections.append((lot, formset))
+        self.errors: list[str] = []
+
+    def is_valid(self) -> bool:
+        return all(formset.is_valid() for _lot, formset in self.sections)
+
+    def lines(self) -> list[tuple[forms.Form, services.DemandLineInput]]:
+        return [pair for _lot, formset in self.sections for pair in formset.lines()]
+
+    def refuse(self, error: ValidationError, rows: list[forms.Form]) -> None:
+        """Show a service's refusal on top, and at the row of the line it names."""
+        self.errors = error.messages
+        number = (getattr(error, "params", None) or {}).get("line")
+        if isinstance(number, int) and 0 < number <= len(rows):
+            rows[number - 1].add_error(None, error.messages)

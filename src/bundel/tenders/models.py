@@ -2,13 +2,15 @@
 estimated value and the award method with its criteria. Its rules (the law, the weights,
 the states) live in `services.py`; `law.py` and `award.py` hold the rules as data."""
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from bundel.catalogue.models import ProductGroup
+from bundel.catalogue.models import CapacityOption, Product, ProductGroup
+from bundel.registry.models import Board, Location
 
 from . import law
 from .constants import AwardMethod, Procedure, TenderState
@@ -43,6 +45,15 @@ class Tender(models.Model):
         null=True,
         blank=True,
         help_text=_("Restricted procedure: when the selected candidates are invited to bid."),
+    )
+    demand_deadline = models.DateField(
+        _("demand registration until"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Member boards register and change their demand until the end of this day "
+            "(and never after publication). Empty: until publication."
+        ),
     )
     closing_at = models.DateTimeField(_("bids close at"))
     electronic = models.BooleanField(_("bids are submitted electronically"), default=True)
@@ -144,3 +155,80 @@ class AwardCriterion(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class Participation(models.Model):
+    """A member board's demand for a tender, registered while the tender is in demand
+    registration: its lines (`DemandLine`) are replaced as a whole on every change."""
+
+    tender = models.ForeignKey(
+        Tender, on_delete=models.CASCADE, related_name="participations", verbose_name=_("tender")
+    )
+    board = models.ForeignKey(
+        Board,
+        on_delete=models.PROTECT,
+        related_name="tender_participations",
+        verbose_name=_("board"),
+    )
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("last changed by"),
+    )
+    created_at = models.DateTimeField(_("registered at"), auto_now_add=True)
+    changed_at = models.DateTimeField(_("last changed at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("participation")
+        verbose_name_plural = _("participations")
+        ordering = ["tender", "board__duo_number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["tender", "board"], name="tenders_participation_one_per_board"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.tender} · {self.board.duo_number}"
+
+
+class DemandLine(models.Model):
+    """One location taking one product at one capacity in one lot, from `start`."""
+
+    participation = models.ForeignKey(
+        Participation,
+        on_delete=models.CASCADE,
+        related_name="lines",
+        verbose_name=_("participation"),
+    )
+    lot = models.ForeignKey(
+        Lot, on_delete=models.PROTECT, related_name="demand_lines", verbose_name=_("lot")
+    )
+    location = models.ForeignKey(
+        Location, on_delete=models.PROTECT, related_name="demand_lines", verbose_name=_("location")
+    )
+    product = models.ForeignKey(
+        Product, on_delete=models.PROTECT, related_name="demand_lines", verbose_name=_("product")
+    )
+    capacity = models.ForeignKey(
+        CapacityOption, on_delete=models.PROTECT, related_name="+", verbose_name=_("capacity")
+    )
+    start = models.DateField(_("wished start"))
+
+    class Meta:
+        verbose_name = _("demand line")
+        verbose_name_plural = _("demand lines")
+        ordering = ["participation", "lot__number", "location__code", "product__code"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["participation", "lot", "location", "product"],
+                name="tenders_demandline_once_per_lot",
+            )
+        ]
+        indexes = [models.Index(fields=["lot", "location"], name="tenders_line_lot_location")]
+
+    def __str__(self) -> str:
+        return f"{self.lot.number} {self.location.code} {self.product.code}"

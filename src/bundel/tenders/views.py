@@ -1,25 +1,41 @@
-"""The tenders' pages for staff: the list, a tender's page with its state actions and
-changes, the tender form (new and edit), and the award simulation.
+"""The tenders' pages. For staff: the list, a tender's page with its state actions and
+changes, the tender form (new and edit), and the award simulation. For the boards: the
+tenders open for demand, a board's demand for a tender (its contact registers and changes
+it), and the bundled demand (staff and the boards taking part) with its exports and the
+anonymised PDF for the market.
 
 Every change is a form whose `run()` calls a service (`services.py`), so the law, the
 weights and the audit trail are the admin's too. A refused change shows the service's
 message on its form; anyone but staff gets a 403.
 """
 
+from datetime import date
+
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import BadRequest, ValidationError
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import BadRequest, PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import QuerySet
-from django.http import Http404
+from django.db.models import Count, QuerySet
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
+from bundel.audit.selectors import audit_entries_for
+from bundel.catalogue.constants import Lifecycle
+from bundel.catalogue.models import Product
+from bundel.core.charts import bar_chart
 from bundel.core.exports import FORMATS, export_response
+from bundel.membership.pdf import render_pdf
+from bundel.membership.selectors import is_member
 from bundel.membership.views import staff_required
+from bundel.registry.models import Board
 
 from . import forms, law, selectors, services
+from .bundling import BundledDemand, bundled_demand
 from .constants import EDITABLE_STATES, TenderState
 from .models import Tender
 
@@ -176,3 +192,218 @@ def simulation(request):
         except ValidationError as error:  # RuleViolation: the rule's message
             form.add_error(None, error.messages)
     return render(request, "tenders/simulation.html", {"form": form, "ranking": ranking})
+
+
+# --- demand registration and the bundled demand ------------------------------------
+
+# ISO 3166-2:NL codes: short labels under the bars of the province chart.
+PROVINCE_CODES = {
+    "Drenthe": "DR",
+    "Flevoland": "FL",
+    "Friesland": "FR",
+    "Gelderland": "GE",
+    "Groningen": "GR",
+    "Limburg": "LI",
+    "Noord-Brabant": "NB",
+    "Noord-Holland": "NH",
+    "Overijssel": "OV",
+    "Utrecht": "UT",
+    "Zeeland": "ZE",
+    "Zuid-Holland": "ZH",
+}
+
+
+@login_required
+def board_tenders(request):
+    """A board's people: the tenders open for demand registration and those their board
+    takes part in. Staff work from the tenders list."""
+    user = request.user
+    if user.is_cooperative_staff:
+        return redirect("tenders:list")
+    if not user.board_id:
+        raise PermissionDenied(_("Tenders are for the boards' people and the staff."))
+    context = {
+        "tenders": selectors.tenders_for_board(user),
+        "is_member": is_member(user.board),
+        "acts": user.is_board_contact,
+        "today": timezone.localdate(),
+    }
+    return render(request, "tenders/board_tenders.html", context)
+
+
+def _default_start(tender: Tender):
+    """The first day of the month after the bids close (or after today, if later)."""
+    day = max(timezone.localdate(tender.closing_at), timezone.localdate())
+    return date(day.year + day.month // 12, day.month % 12 + 1, 1)
+
+
+def _demand_products(tender: Tender) -> list[Product]:
+    return list(
+        Product.objects.filter(group__in=tender.product_groups.all())
+        .exclude(lifecycle__in=(Lifecycle.PHASE_OUT, Lifecycle.END_OF_LIFE))
+        .prefetch_related("capacities")
+        .order_by("group__position", "position", "code")
+    )
+
+
+@login_required
+def participation(request, pk: int, duo_number: str):
+    """A board's demand for a tender: per lot, rows of a service with its capacity, the
+    locations that take it and the wished start. Its contact (and staff) change it while
+    the tender is in demand registration, until the deadline."""
+    user = request.user
+    board = Board.objects.filter(duo_number=duo_number).first()
+    if board is None or not (user.is_cooperative_staff or user.acts_for(board)):
+        raise PermissionDenied(_("Only the board's contacts and the cooperative's staff do this."))
+    tender = _visible_tender(user, pk)
+    stored = (
+        selectors.with_lines(selectors.participations_visible_to(user))
+        .filter(tender=tender, board=board)
+        .first()
+    )
+    membership_note = (
+        ""
+        if is_member(board)
+        else _("Only members take part in tenders, and board %(n)s is not a member.")
+        % {"n": board.duo_number}
+    )
+    try:
+        services.check_registration_open(tender, today=timezone.localdate())
+        closed = ""
+    except ValidationError as error:
+        closed = " ".join(error.messages)
+    form = forms.DemandForm(
+        request.POST if request.method == "POST" else None,
+        tender=tender,
+        participation=stored,
+        products=_demand_products(tender),
+        locations=list(board.locations.order_by("code")),
+        default_start=_default_start(tender),
+    )
+    if request.method == "POST" and not (membership_note or closed) and form.is_valid():
+        pairs = form.lines()
+        try:
+            saved = services.participation_register(
+                tender=tender, board=board, lines=[line for _row, line in pairs], by=user
+            )
+        except ValidationError as error:
+            form.refuse(error, [row for row, _line in pairs])
+        else:
+            count = saved.lines.count()
+            messages.success(
+                request,
+                ngettext(
+                    "The demand of %(board)s is saved: %(n)s line.",
+                    "The demand of %(board)s is saved: %(n)s lines.",
+                    count,
+                )
+                % {"board": board.display_name, "n": count},
+            )
+            return redirect("tenders:participation", pk=tender.pk, duo_number=board.duo_number)
+    context = {
+        "tender": tender,
+        "board": board,
+        "participation": stored,
+        "form": form,
+        "membership_note": membership_note,
+        "closed": closed,
+        "has_locations": board.locations.exists(),
+        "audit": audit_entries_for(obj=stored, user=user)[:50] if stored else [],
+    }
+    return render(request, "tenders/participation.html", context)
+
+
+def _demand_tender(user, pk) -> Tender:
+    tender = _visible_tender(user, pk)
+    if not selectors.demand_visible_to(user, tender):
+        raise PermissionDenied(
+            _("The bundled demand is for the cooperative's staff and the boards taking part.")
+        )
+    return tender
+
+
+@login_required
+def demand(request, pk: int):
+    """The bundled demand, live: per lot, product and capacity, and province, with the
+    optional services against their thresholds; CSV/XLSX; staff see who takes part."""
+    user = request.user
+    tender = _demand_tender(user, pk)
+    result = bundled_demand(tender)
+    fmt = request.GET.get("format")
+    if fmt in FORMATS:
+        return _demand_export(fmt, result)
+    participations = None
+    if user.is_cooperative_staff:
+        rows = (
+            selectors.participations_visible_to(user)
+            .filter(tender=tender)
+            .annotate(
+                line_count=Count("lines"), location_count=Count("lines__location", distinct=True)
+            )
+            .order_by("board__duo_number")
+        )
+        participations = Paginator(rows, settings.LIST_PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "tender": tender,
+        "demand": result,
+        "lot_chart": bar_chart(
+            [(_("Lot %(n)s") % {"n": lot.lot.number}, lot.figures.locations) for lot in result.lots]
+        ),
+        "province_chart": bar_chart(
+            [
+                (PROVINCE_CODES.get(row.province, "?"), row.figures.locations)
+                for row in result.provinces
+            ],
+            width=640,
+            gap=10,
+        ),
+        "participations": participations,
+        "own_board": None if user.is_cooperative_staff else user.board,
+    }
+    return render(request, "tenders/demand.html", context)
+
+
+def _demand_export(fmt: str, result: BundledDemand):
+    header = [
+        _("Lot"),
+        _("Lot title"),
+        _("Product"),
+        _("Product code"),
+        _("Capacity"),
+        _("Capacity code"),
+        _("Province"),
+        _("Locations"),
+        _("Boards"),
+        _("Pupils"),
+        _("Yearly value at catalogue prices (EUR)"),
+    ]
+    rows = (
+        [
+            lot.lot.number,
+            lot.lot.title,
+            product.product.name,
+            product.product.code,
+            product.capacity.label,
+            product.capacity.code,
+            province.province,
+            province.figures.locations,
+            province.figures.boards,
+            province.figures.pupils,
+            province.figures.value,
+        ]
+        for lot, product, province in result.rows
+    )
+    filename = f"vraagbundeling-{result.tender.pk}"
+    return export_response(fmt, filename=filename, header=header, rows=rows)
+
+
+@login_required
+def demand_pdf(request, pk: int):
+    """The bundled demand for the market: figures only, no board, location or DUO number."""
+    tender = _demand_tender(request.user, pk)
+    context = {"tender": tender, "demand": bundled_demand(tender), "today": timezone.localdate()}
+    html = render_to_string("tenders/demand_pdf.html", context, request=request)
+    document = render_pdf(html, base_url=request.build_absolute_uri("/"))
+    response = HttpResponse(document, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="vraagbundeling-{tender.pk}.pdf"'
+    return response

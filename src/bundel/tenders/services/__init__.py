@@ -1,5 +1,6 @@
 """Preparing and running a tender: every write goes through here, from the staff pages,
-the admin and the demo data alike.
+the admin and the demo data alike. The demand registration of member boards is in
+`demand.py` (its functions are importable from here too).
 
 Each function is staff only, runs in one transaction, validates with `full_clean()` and
 writes one audit entry (`tenders.tender.<verb>`). The law (`law.py`: the EU threshold of
@@ -25,10 +26,15 @@ from bundel.audit.services import audit_log, diff, field_values
 from bundel.catalogue.models import ProductGroup
 from bundel.core.errors import RuleViolation, StateConflict
 
-from . import law
-from .award import PointsCriterion, ValueCriterion, check_points_criteria, check_value_criteria
-from .constants import EDITABLE_STATES, FINAL_STATES, AwardMethod, TenderState
-from .models import AwardCriterion, Lot, Tender
+from .. import law
+from ..award import PointsCriterion, ValueCriterion, check_points_criteria, check_value_criteria
+from ..constants import EDITABLE_STATES, FINAL_STATES, AwardMethod, TenderState
+from ..models import AwardCriterion, DemandLine, Lot, Tender
+from .demand import DemandLineInput as DemandLineInput
+from .demand import check_may_register as check_may_register
+from .demand import check_registration_open as check_registration_open
+from .demand import line_key as line_key
+from .demand import participation_register as participation_register
 
 TENDER_FIELDS = (
     "title",
@@ -36,6 +42,7 @@ TENDER_FIELDS = (
     "procedure",
     "estimated_value",
     "notice_date",
+    "demand_deadline",
     "requests_deadline",
     "invitation_date",
     "closing_at",
@@ -95,6 +102,47 @@ def _check_lots(lots: Sequence[LotInput]) -> None:
             )
 
 
+def _check_demand_deadline(tender: Tender) -> None:
+    """The demand is bundled before the notice goes out."""
+    if tender.demand_deadline and tender.demand_deadline > tender.notice_date:
+        raise RuleViolation(
+            _(
+                "Demand registration (until %(deadline)s) ends on or before the notice date "
+                "(%(notice)s): the demand is bundled before the tender is published."
+            ),
+            code="demand_deadline",
+            params={"deadline": tender.demand_deadline, "notice": tender.notice_date},
+        )
+
+
+def _check_demand_kept(tender: Tender, groups: Sequence[ProductGroup], lots: Sequence[LotInput]):
+    """A lot or product group that boards registered demand for stays in the tender."""
+    lines = DemandLine.objects.filter(participation__tender=tender)
+    numbers = {lot.number for lot in lots}
+    removed = lines.exclude(lot__number__in=numbers).order_by("lot__number")
+    number = removed.values_list("lot__number", flat=True).first()
+    if number is not None:
+        raise RuleViolation(
+            _("Boards have registered demand in lot %(number)s: it cannot be removed."),
+            code="lot_in_use",
+            params={"number": number},
+        )
+    used = (
+        lines.exclude(product__group__in=groups)
+        .values_list("product__group__code", flat=True)
+        .first()
+    )
+    if used is not None:
+        raise RuleViolation(
+            _(
+                "Boards have registered demand for products of the group %(group)s: it stays "
+                "a product group of this tender."
+            ),
+            code="group_in_use",
+            params={"group": used},
+        )
+
+
 def _check_award(tender: Tender, criteria: Sequence[CriterionInput]) -> None:
     """The method, the price weight and the criteria as `award.py` ranks them."""
     if tender.award_method == AwardMethod.POINTS:
@@ -148,6 +196,7 @@ def tender_validate(
     tender.full_clean()
     _check_groups(groups)
     _check_lots(lots)
+    _check_demand_deadline(tender)
     law.check_tender(estimated_value=tender.estimated_value, timeline=tender.timeline)
     _check_award(tender, criteria)
 
@@ -261,6 +310,7 @@ def tender_update(
     lots = old_lots if lots is None else _stripped(lots)
     criteria = normalised(current, old_criteria if criteria is None else criteria)
     tender_validate(current, groups, lots, criteria)
+    _check_demand_kept(current, groups, lots)
     changes = diff(before, _snapshot(current, groups, lots, criteria))
     if changes:
         current.save()
