@@ -164,8 +164,11 @@ def test_attachments_must_be_pdfs_by_content(tender, supplier, media_root):
             attachments=[upload("ok.pdf"), upload("plan.pdf", b"PK\x03\x04 not a pdf")],
         )
 
-    assert refused.value.code == "not_pdf"
-    assert "plan.pdf" in refused.value.messages[0]
+    assert refused.value.code == "file_type"
+    assert refused.value.messages == [
+        "The file “plan.pdf” is not accepted: by its content it is of the type “damaged zip "
+        "archive” (whatever its name says). Accepted: PDF document."
+    ]
     assert not Bid.objects.exists() and not BidAttachment.objects.exists()
     assert not [p for p in media_root.rglob("*") if p.is_file()]
 

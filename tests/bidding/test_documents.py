@@ -64,9 +64,10 @@ def test_a_file_that_is_not_a_pdf_by_content_is_refused(tender, staff, media_roo
     with pytest.raises(RuleViolation) as refused:
         add(tender, staff, content=b"<html>leidraad</html>", name="leidraad.pdf")
 
-    assert refused.value.code == "not_pdf"
+    assert refused.value.code == "file_type"
     assert refused.value.messages == [
-        "The file “leidraad.pdf” is not a PDF (by its content, whatever its name says)."
+        "The file “leidraad.pdf” is not accepted: by its content it is of the type “web page "
+        "or XML (HTML, SVG, XML)” (whatever its name says). Accepted: PDF document."
     ]
     assert not TenderDocument.objects.exists() and stored(media_root) == []
 

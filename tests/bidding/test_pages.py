@@ -105,7 +105,9 @@ def test_a_refused_bid_shows_the_rule_and_stores_nothing(supplier_client, tender
         },
     )
     assert response.status_code == 200
-    assert "is not a PDF (by its content" in text(response)
+    assert "“plan.pdf” is not accepted: by its content it is of the type “Plain text”" in (
+        text(response)
+    )
     assert not Bid.objects.exists()
 
 

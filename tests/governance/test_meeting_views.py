@@ -299,9 +299,10 @@ def test_a_refused_upload_shows_the_rule_on_the_form(client, staff, council_meet
     )
 
     assert response.status_code == 200
-    assert "notes.pdf is not a PDF (by its content); meeting documents are PDFs." in (
-        response.content.decode()
-    )
+    assert (
+        "The file “notes.pdf” is not accepted: by its content it is of the type “Plain text” "
+        "(whatever its name says). Accepted: PDF document."
+    ) in response.content.decode()
     assert not MeetingDocument.objects.exists()
 
 

@@ -132,9 +132,14 @@ def test_documents_are_pdfs_by_their_content(staff, council_meeting, settings, t
 
     assert document.file.read() == pdf_upload().read()
     assert not_pdf.value.messages == [
-        "plan.pdf is not a PDF (by its content); meeting documents are PDFs."
+        "The file “plan.pdf” is not accepted: by its content it is of the type “program "
+        "(executable)” (whatever its name says). Accepted: PDF document."
     ]
     assert too_large.value.code == "too_large"
+    assert too_large.value.messages == [
+        f"The file “groot.pdf” is {len(pdf_upload().read())}\xa0bytes; files of at most "
+        "50\xa0bytes are accepted."
+    ]
     assert list(MeetingDocument.objects.all()) == [document]
 
 

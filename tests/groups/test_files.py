@@ -1,12 +1,22 @@
-"""A group file's type is read from its content, never from its name."""
-
-import io
+"""A group file's type is read from its content, never from its name (the detection
+itself is tested in tests/core/test_uploads.py): every kind a group accepts is stored
+with its kind, and anything else, office files with macros too, is refused."""
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 
-from bundel.groups.files import detect_kind
+from bundel.core.errors import RuleViolation
+from bundel.groups import services
+from bundel.groups.models import GroupFile
 
 from . import files
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english", "media_root")]
+
+
+def share(group, by, name: str, content: bytes) -> GroupFile:
+    upload = SimpleUploadedFile(name, content, content_type="application/pdf")
+    return services.file_upload(group=group, upload=upload, by=by)
 
 
 @pytest.mark.parametrize(
@@ -22,23 +32,47 @@ from . import files
         (files.TEXT, "txt"),
     ],
 )
-def test_accepted_types_are_recognised_by_content(content, kind):
-    handle = io.BytesIO(content)
+def test_accepted_types_are_recognised_by_content(joined, contact, content, kind):
+    stored_file = share(joined, contact, "bestand.pdf", content)
 
-    assert detect_kind(handle) == kind
-    assert handle.tell() == 0  # left at the start, for storing
+    assert (stored_file.kind, stored_file.size) == (kind, len(content))
+    assert stored_file.file.read() == content
 
 
 @pytest.mark.parametrize(
-    "content",
-    [files.EXE, files.BINARY, files.LATIN1, files.DOCM, files.PLAIN_ZIP, b"PK\x03\x04broken", b""],
+    "content, code",
+    [
+        (files.EXE, "file_type"),
+        (files.BINARY, "file_type"),
+        (files.LATIN1, "file_type"),
+        (files.DOCM, "file_macros"),
+        (files.PLAIN_ZIP, "file_type"),
+        (b"PK\x03\x04broken", "file_type"),
+        (b"", "empty"),
+    ],
     ids=["exe", "binary", "not-utf8", "macros", "plain-zip", "broken-zip", "empty"],
 )
-def test_other_content_is_refused(content):
-    assert detect_kind(io.BytesIO(content)) is None
+def test_other_content_is_refused(joined, contact, content, code):
+    with pytest.raises(RuleViolation) as refused:
+        share(joined, contact, "bestand.pdf", content)
+
+    assert refused.value.code == code
+    assert "“bestand.pdf”" in refused.value.messages[0]
+    assert not GroupFile.objects.exists()
 
 
-def test_text_is_read_past_the_first_chunk():
-    content = b"a" * (64 * 1024 + 10) + b"\x00"
+def test_a_document_with_macros_is_refused_saying_so(joined, contact):
+    with pytest.raises(RuleViolation) as refused:
+        share(joined, contact, "begroting.docx", files.DOCM)
 
-    assert detect_kind(io.BytesIO(content)) is None
+    assert refused.value.messages == [
+        "The file “begroting.docx” (Word document) contains macros; files with macros are "
+        "not accepted. Save it without macros and upload it again."
+    ]
+
+
+def test_text_is_read_past_the_first_chunk(joined, contact):
+    with pytest.raises(RuleViolation) as refused:
+        share(joined, contact, "notities.txt", b"a" * (64 * 1024 + 10) + b"\x00")
+
+    assert refused.value.code == "file_type"

@@ -240,7 +240,7 @@ def test_a_refused_upload_shows_the_rule(client, joined, contact):
     )
 
     assert response.status_code == 200
-    assert "x.pdf is not a file type a group accepts" in text(response)
+    assert "“x.pdf” is not accepted: by its content it is of the type “program" in text(response)
     assert not GroupFile.objects.exists()
 
 

@@ -277,7 +277,7 @@ def test_a_participant_shares_a_file_typed_by_its_content(joined, contact, media
 
 
 def test_a_file_of_another_type_is_refused_and_nothing_stored(joined, contact, media_root):
-    with pytest.raises(RuleViolation, match=r"setup\.pdf is not a file type") as refused:
+    with pytest.raises(RuleViolation, match=r"“setup\.pdf” is not accepted") as refused:
         services.file_upload(group=joined, upload=upload("setup.pdf", files.EXE), by=contact)
 
     assert refused.value.code == "file_type"
@@ -292,7 +292,8 @@ def test_a_file_over_the_size_setting_is_refused(settings, joined, contact):
     with pytest.raises(RuleViolation, match="at most 1000") as refused:
         services.file_upload(group=joined, upload=upload("b.txt", b"b" * 1001), by=contact)
 
-    assert refused.value.params == {"size": 1001, "max": 1000}
+    assert (refused.value.code, refused.value.params["size_code"]) == ("too_large", 1001)
+    assert refused.value.params["limit_code"] == 1000
     assert GroupFile.objects.count() == 1
 
 

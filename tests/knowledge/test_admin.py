@@ -126,7 +126,7 @@ def test_a_bad_file_is_refused_on_the_admin_form_and_nothing_is_stored(
     )
 
     assert response.status_code == 200
-    assert "is not a PDF, Word (DOCX)" in response.content.decode()
+    assert "of the type “program (executable)”" in response.content.decode()
     assert Document.objects.count() == 0
     assert stored_files(media) == []
 

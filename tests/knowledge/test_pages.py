@@ -235,7 +235,7 @@ def test_a_refused_upload_on_the_page_says_why_and_stores_nothing(
     )
 
     assert response.status_code == 200
-    assert "is not a PDF, Word (DOCX)" in response.content.decode()
+    assert "of the type “program (executable)”" in response.content.decode()
     assert Document.objects.count() == 0
     assert stored_files(media) == []
 

@@ -117,7 +117,7 @@ def test_a_refused_upload_says_why_and_stores_nothing(staff, categories, media, 
             upload=upload("setup.pdf", b"MZ\x90\x00binary"),
         )
 
-    assert too_large.value.code == "file_too_large"
+    assert too_large.value.code == "too_large"
     assert wrong_kind.value.code == "file_type"
     assert Document.objects.count() == DocumentVersion.objects.count() == Tag.objects.count() == 0
     assert not AuditEntry.objects.filter(action__startswith="knowledge.").exists()

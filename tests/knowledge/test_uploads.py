@@ -39,8 +39,9 @@ def test_a_name_does_not_make_a_pdf():
 
     assert refused.value.code == "file_type"
     assert refused.value.messages == [
-        "The file “leidraad.pdf” is not a PDF, Word (DOCX), Excel (XLSX), OpenDocument text "
-        "(ODT), PNG, JPEG or plain UTF-8 text file, whatever its name says."
+        "The file “leidraad.pdf” is not accepted: by its content it is of the type “program "
+        "(executable)” (whatever its name says). Accepted: PDF document, PNG image, JPEG "
+        "image, Word document, Excel workbook, OpenDocument text, Plain text."
     ]
 
 
@@ -90,8 +91,14 @@ def test_the_size_limit_is_a_setting(settings):
     with pytest.raises(RuleViolation) as refused:
         check_upload(upload("notitie.txt", content))
 
-    assert refused.value.code == "file_too_large"
-    assert refused.value.params == {"name": "notitie.txt", "size": 1200, "limit": 1000}
+    assert refused.value.code == "too_large"
+    assert refused.value.params == {
+        "name": "notitie.txt",
+        "size": "1.2\xa0KB",
+        "size_code": 1200,
+        "limit": "1000\xa0bytes",
+        "limit_code": 1000,
+    }
     assert refused.value.messages == [
         "The file “notitie.txt” is 1.2\xa0KB; files of at most 1000\xa0bytes are accepted."
     ]

@@ -1,6 +1,8 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from bundel.core import uploads
+
 
 class GroupKind(models.TextChoices):
     TOPIC = "topic", _("Topic")
@@ -39,30 +41,7 @@ class SessionState(models.TextChoices):
     CANCELLED = "cancelled", _("Cancelled")
 
 
-class FileKind(models.TextChoices):
-    """The types a group file may have, recognised by content (magic bytes)."""
-
-    PDF = "pdf", _("PDF document")
-    PNG = "png", _("PNG image")
-    JPEG = "jpeg", _("JPEG image")
-    DOCX = "docx", _("Word document")
-    XLSX = "xlsx", _("Excel workbook")
-    PPTX = "pptx", _("PowerPoint presentation")
-    ODT = "odt", _("OpenDocument text")
-    ODS = "ods", _("OpenDocument spreadsheet")
-    ODP = "odp", _("OpenDocument presentation")
-    TEXT = "txt", _("Plain text")
-
-
-CONTENT_TYPES = {
-    FileKind.PDF: "application/pdf",
-    FileKind.PNG: "image/png",
-    FileKind.JPEG: "image/jpeg",
-    FileKind.DOCX: "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    FileKind.XLSX: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    FileKind.PPTX: "application/vnd.openxmlformats-officedocument.presentationml.presentation",
-    FileKind.ODT: "application/vnd.oasis.opendocument.text",
-    FileKind.ODS: "application/vnd.oasis.opendocument.spreadsheet",
-    FileKind.ODP: "application/vnd.oasis.opendocument.presentation",
-    FileKind.TEXT: "text/plain; charset=utf-8",
-}
+# The types a group file may have, recognised by content: all kinds the core knows (the
+# model's choices), served as the core's fixed type per kind.
+FileKind = uploads.FileKind
+CONTENT_TYPES = uploads.CONTENT_TYPES

@@ -16,11 +16,11 @@ from datetime import datetime
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.core.mail import get_connection
 from django.db import IntegrityError, transaction
 from django.db.models import Q
-from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -28,18 +28,19 @@ from django.utils.translation import gettext as _
 from bundel.accounts.constants import Role
 from bundel.accounts.models import User
 from bundel.audit.services import audit_log, diff, field_values
+from bundel.core import uploads
 from bundel.core.errors import RuleViolation, StateConflict
 from bundel.membership.selectors import member_board_ids
 
 from . import emails, selectors
 from .constants import (
     EmailPreference,
+    FileKind,
     GroupState,
     NotificationEmail,
     NotificationKind,
     SessionState,
 )
-from .files import detect_kind
 from .models import (
     DialogueQuestion,
     DialogueSession,
@@ -387,40 +388,24 @@ def post_hide(*, post: Post, reason: str, by) -> Post:
 @transaction.atomic
 def file_upload(*, group: Group, upload: UploadedFile, description: str = "", by) -> GroupFile:
     """Store a file for the group: at most GROUPS_FILE_MAX_BYTES, and of a type read from
-    its content (PDF, PNG, JPEG, office documents, plain text)."""
+    its content (PDF, PNG, JPEG, office documents without macros, plain text)."""
     _require_participant(group, by)
     group = _open_group(group)
-    limit = settings.GROUPS_FILE_MAX_BYTES
-    if not upload.size:
-        raise RuleViolation(_("The file is empty."), code="empty")
-    if upload.size > limit:
-        raise RuleViolation(
-            _("The file is %(size)s; at most %(max)s is allowed.")
-            % {"size": filesizeformat(upload.size), "max": filesizeformat(limit)},
-            code="too_large",
-            params={"size": upload.size, "max": limit},
-        )
-    kind = detect_kind(upload)
-    if kind is None:
-        raise RuleViolation(
-            _(
-                "%(name)s is not a file type a group accepts: PDF, PNG, JPEG, an office "
-                "document (Word, Excel, PowerPoint, OpenDocument) or plain text."
-            )
-            % {"name": upload.name},
-            code="file_type",
-        )
-    name = _line(upload.name.replace("\\", "/").rsplit("/", 1)[-1])[:200] or f"bestand.{kind}"
+    checked = uploads.check_upload(
+        upload, allowed=FileKind, max_bytes=settings.GROUPS_FILE_MAX_BYTES, allow_macros=False
+    )
+    kind = checked.kind
+    name = _line(checked.name)[:200] or f"bestand.{kind}"
     stored = GroupFile(
         group=group,
         name=name,
         kind=kind,
-        size=upload.size,
+        size=checked.size,
         description=_line(description)[:300],
         uploaded_by=by,
     )
     _full_clean(stored, exclude=["file"])
-    stored.file.save(name, upload, save=False)
+    stored.file.save(name, ContentFile(checked.content), save=False)
     path = stored.file.name
     try:
         stored.save()
@@ -428,7 +413,7 @@ def file_upload(*, group: Group, upload: UploadedFile, description: str = "", by
             action="groups.file.uploaded",
             obj=stored,
             actor=by,
-            data={"group": group.slug, "name": name, "kind": kind, "size": upload.size},
+            data={"group": group.slug, "name": name, "kind": kind, "size": checked.size},
         )
     except BaseException:
         stored.file.storage.delete(path)

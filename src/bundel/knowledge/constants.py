@@ -19,7 +19,9 @@ class DocumentState(models.TextChoices):
 
 
 class FileKind(models.TextChoices):
-    """The kinds of file an upload may be, told by its content (`uploads.py`)."""
+    """The kinds of file a document may be: some of `bundel.core.uploads.FileKind` (same
+    values), told by its content (`uploads.py`). Kept here with its own labels so the
+    model's choices stay as they are."""
 
     PDF = "pdf", _("PDF")
     DOCX = "docx", _("Word document (DOCX)")

@@ -1,42 +1,28 @@
-"""Checking an uploaded file and reading its text.
+"""Checking an uploaded document file and reading its text for the search index.
 
-The kind of a file is told by its content (magic bytes, and for the zip-based office
-formats the parts inside), never by its name or the type the browser claims. Anything
-else is refused with a message that says why; nothing is stored (`services.py` checks
-before it saves).
+The kind of a file is told by its content (`bundel.core.uploads`), never by its name or
+the type the browser claims; a document file is one of `FileKind`, at most
+`KNOWLEDGE_UPLOAD_MAX_BYTES`. Anything else is refused with a message that says why;
+nothing is stored (`services.py` checks before it saves).
 """
 
 import io
 import re
 import zipfile
+import zlib
 from dataclasses import dataclass
-from pathlib import PurePath
 from xml.etree import ElementTree
 
 from django.conf import settings
-from django.template.defaultfilters import filesizeformat
-from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
 
+from bundel.core import uploads as core
 from bundel.core.errors import RuleViolation
+from bundel.core.uploads import CONTENT_TYPES, detect_kind, safe_name
 
 from .constants import FileKind
 
-# What a download is served as: a fixed, safe type per kind (never the uploader's).
-CONTENT_TYPES = {
-    FileKind.PDF: "application/pdf",
-    FileKind.DOCX: "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    FileKind.XLSX: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    FileKind.ODT: "application/vnd.oasis.opendocument.text",
-    FileKind.PNG: "image/png",
-    FileKind.JPEG: "image/jpeg",
-    FileKind.TEXT: "text/plain; charset=utf-8",
-}
-ODT_MIMETYPE = b"application/vnd.oasis.opendocument.text"
-# A part of an office file is read up to this many bytes (a zip bomb stops here).
-MAX_PART_BYTES = 50 * 1024 * 1024
-# Text control characters besides tab, newline and carriage return mark a binary file.
-_BINARY = re.compile(rb"[\x00-\x08\x0b\x0e-\x1f\x7f]")
+__all__ = ["CONTENT_TYPES", "CheckedFile", "check_upload", "detect_kind", "safe_name"]
 
 
 @dataclass(frozen=True)
@@ -59,93 +45,23 @@ def _refuse(message: str, code: str, **params) -> RuleViolation:
     return RuleViolation(message, code=code, params=params)
 
 
-def detect_kind(content: bytes) -> FileKind | None:
-    if content.startswith(b"%PDF-"):
-        return FileKind.PDF
-    if content.startswith(b"\x89PNG\r\n\x1a\n"):
-        return FileKind.PNG
-    if content.startswith(b"\xff\xd8\xff"):
-        return FileKind.JPEG
-    if content.startswith(b"PK\x03\x04"):
-        return _zip_kind(content)
-    if _is_text(content):
-        return FileKind.TEXT
-    return None
-
-
-def _zip_kind(content: bytes) -> FileKind | None:
-    try:
-        with zipfile.ZipFile(io.BytesIO(content)) as archive:
-            names = set(archive.namelist())
-            if "mimetype" in names and archive.read("mimetype").strip() == ODT_MIMETYPE:
-                return FileKind.ODT
-            if "[Content_Types].xml" in names:
-                if "word/document.xml" in names:
-                    return FileKind.DOCX
-                if "xl/workbook.xml" in names:
-                    return FileKind.XLSX
-    except (zipfile.BadZipFile, OSError, ValueError, RuntimeError, NotImplementedError):
-        return None
-    return None
-
-
-def _is_text(content: bytes) -> bool:
-    if _BINARY.search(content):
-        return False
-    try:
-        content.decode("utf-8")
-    except UnicodeDecodeError:
-        return False
-    return True
-
-
-def safe_name(original: str, kind: FileKind) -> str:
-    """The uploader's file name without folders or odd characters, ending in the
-    extension of what the file is."""
-    stem = PurePath(original.replace("\\", "/")).stem or "document"
-    stem = get_valid_filename(stem)[:100].strip("._-") or "document"
-    return f"{stem}.{kind.value}"
-
-
 def check_upload(upload) -> CheckedFile:
     """Read an uploaded file (a Django `UploadedFile`) and refuse it when it is empty,
-    too large, of a kind not accepted, or a PDF or office file that cannot be read.
-    Returns the file with its text for the search index."""
-    limit = settings.KNOWLEDGE_UPLOAD_MAX_BYTES
-    name = getattr(upload, "name", "") or "document"
-    size = getattr(upload, "size", None)
-    if size is not None and size > limit:
-        raise _too_large(name, size, limit)
-    upload.seek(0)
-    content = upload.read(limit + 1)
-    if len(content) > limit:
-        raise _too_large(name, len(content), limit)
-    if not content:
-        raise _refuse(_("The file “%(name)s” is empty.") % {"name": name}, "empty", name=name)
-    kind = detect_kind(content)
-    if kind is None:
-        raise _refuse(
-            _(
-                "The file “%(name)s” is not a PDF, Word (DOCX), Excel (XLSX), OpenDocument "
-                "text (ODT), PNG, JPEG or plain UTF-8 text file, whatever its name says."
-            )
-            % {"name": name},
-            "file_type",
-            name=name,
-        )
-    return CheckedFile(
-        kind=kind, content=content, name=safe_name(name, kind), text=extract_text(kind, content)
+    too large, not one of the kinds of `FileKind` by its content, or a PDF or office file
+    that cannot be read (`bundel.core.uploads.check_upload`). Returns the file with its
+    text for the search index."""
+    checked = core.check_upload(
+        upload,
+        allowed=FileKind.values,
+        max_bytes=settings.KNOWLEDGE_UPLOAD_MAX_BYTES,
+        allow_macros=True,
     )
-
-
-def _too_large(name: str, size: int, limit: int) -> RuleViolation:
-    return _refuse(
-        _("The file “%(name)s” is %(size)s; files of at most %(limit)s are accepted.")
-        % {"name": name, "size": filesizeformat(size), "limit": filesizeformat(limit)},
-        "file_too_large",
-        name=name,
-        size=size,
-        limit=limit,
+    kind = FileKind(checked.kind)
+    return CheckedFile(
+        kind=kind,
+        content=checked.content,
+        name=safe_name(checked.name, kind),
+        text=extract_text(kind, checked.content),
     )
 
 
@@ -197,16 +113,16 @@ def _office_text(kind: FileKind, content: bytes) -> str:
             for info in archive.infolist():
                 if not re.fullmatch(pattern, info.filename):
                     continue
-                with archive.open(info) as part:
-                    data = part.read(MAX_PART_BYTES + 1)
-                if len(data) > MAX_PART_BYTES:
-                    raise _refuse(
-                        _("The file unpacks to more text than can be read."), "file_unpacks"
-                    )
-                texts.append(_xml_text(data, paragraphs))
-    except RuleViolation:
-        raise
-    except (zipfile.BadZipFile, ElementTree.ParseError, OSError, RuntimeError) as error:
+                # At most what the zip declares, which check_upload bounded.
+                texts.append(_xml_text(archive.read(info), paragraphs))
+    except (
+        zipfile.BadZipFile,
+        zlib.error,
+        ElementTree.ParseError,
+        OSError,
+        EOFError,
+        RuntimeError,
+    ) as error:
         raise _refuse(
             _("The file cannot be read (%(error)s); is it damaged?") % {"error": error},
             "file_unreadable",

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from bundel.audit.services import audit_log, diff, field_values
 from bundel.core.errors import RuleViolation, StateConflict
+from bundel.core.uploads import FileKind, check_upload
 from bundel.membership.constants import MEMBER_STATES
 from bundel.membership.models import Membership
 from bundel.membership.selectors import is_member
@@ -83,29 +84,11 @@ def meeting_update(
     return meeting
 
 
-def _require_pdf(file: UploadedFile) -> None:
-    limit = settings.GOVERNANCE_UPLOAD_MAX_BYTES
-    if file.size > limit:
-        raise RuleViolation(
-            _("%(name)s is %(size)s MB; the limit is %(limit)s MB.")
-            % {"name": file.name, "size": round(file.size / 2**20, 1), "limit": limit // 2**20},
-            code="too_large",
-        )
-    file.seek(0)
-    head = file.read(5)
-    file.seek(0)
-    if head != b"%PDF-":
-        raise RuleViolation(
-            _("%(name)s is not a PDF (by its content); meeting documents are PDFs.")
-            % {"name": file.name},
-            code="not_pdf",
-        )
-
-
 @transaction.atomic
 def document_add(*, meeting: Meeting, title: str, file: UploadedFile, by) -> MeetingDocument:
+    """Meeting documents are PDFs by their content, of at most GOVERNANCE_UPLOAD_MAX_BYTES."""
     require_staff(by)
-    _require_pdf(file)
+    check_upload(file, allowed={FileKind.PDF}, max_bytes=settings.GOVERNANCE_UPLOAD_MAX_BYTES)
     document = MeetingDocument(meeting=meeting, title=title, file=file, uploaded_by=by)
     document.full_clean()
     document.save()
