@@ -5,3 +5,14 @@ from django.utils.translation import gettext_lazy as _
 class AccountsConfig(AppConfig):
     name = "bundel.accounts"
     verbose_name = _("Accounts")
+
+    def ready(self) -> None:
+        from django.contrib import admin
+        from django_otp.plugins.otp_totp.models import TOTPDevice
+
+        from . import checks, signals  # noqa: F401
+
+        # django-otp's own admin shows a device's secret (as a QR code) and deletes devices
+        # without an audit entry: devices are reset through the user admin instead.
+        if admin.site.is_registered(TOTPDevice):
+            admin.site.unregister(TOTPDevice)

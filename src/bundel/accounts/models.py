@@ -56,7 +56,9 @@ class User(AbstractUser):
         if self.role == Role.BOARD_CONTACT and not self.board_id:
             raise ValidationError({"board": _("A board contact must act for a board.")})
         if self.role == Role.SUPPLIER and self.board_id:
-            raise ValidationError({"board": _("A supplier account does not act for a school board.")})
+            raise ValidationError(
+                {"board": _("A supplier account does not act for a school board.")}
+            )
         if self.role == Role.SUPPLIER and not self.organisation:
             raise ValidationError({"organisation": _("A supplier account names its company.")})
 

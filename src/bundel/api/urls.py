@@ -1,8 +1,8 @@
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
-from rest_framework.authtoken.views import obtain_auth_token
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import SimpleRouter
 
+from bundel.accounts.api import ObtainTokenView
 from bundel.catalogue import api as catalogue
 from bundel.governance.api import SeatAllocationView
 from bundel.membership.api import MembershipViewSet
@@ -19,8 +19,16 @@ app_name = "api"
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
-    path("auth/token/", obtain_auth_token, name="token"),
+    # The Swagger UI loads its start script as a file (?script=) and its styles from a
+    # stylesheet, so the site's strict Content-Security-Policy holds here too.
+    path(
+        "docs/",
+        SpectacularSwaggerSplitView.as_view(
+            url_name="api:schema", template_name="api/swagger_ui.html"
+        ),
+        name="docs",
+    ),
+    path("auth/token/", ObtainTokenView.as_view(), name="token"),
     path("boards/", registry.BoardList.as_view(), name="board-list"),
     path("boards/<str:duo_number>/", registry.BoardDetail.as_view(), name="board-detail"),
     path("locations/<str:code>/", registry.LocationDetail.as_view(), name="location-detail"),
@@ -43,6 +51,8 @@ urlpatterns = [
     path("seat-allocations/", SeatAllocationView.as_view(), name="seat-allocations"),
     path("", include("bundel.governance.api_urls")),
     path("", include("bundel.tenders.api_urls")),
+    path("", include("bundel.bidding.api_urls")),
+    path("", include("bundel.contracts.api_urls")),
     path("", include("bundel.knowledge.api_urls")),
     path("", include("bundel.groups.api_urls")),
     path("", include("bundel.events.api_urls")),

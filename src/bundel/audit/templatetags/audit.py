@@ -61,6 +61,13 @@ VERBS = {
     "superseded": _("superseded"),
     "saved": _("saved"),
     "consolidated": _("consolidated"),
+    # accounts
+    "two_factor_set_up": _("two-factor login set up"),
+    "two_factor_turned_off": _("two-factor login turned off"),
+    "two_factor_reset": _("two-factor login reset"),
+    "two_factor_installed": _("two-factor login installed"),
+    "api_token_created": _("API token created"),
+    "api_token_revoked": _("API token revoked"),
 }
 
 

@@ -6,9 +6,12 @@ from django.core.management.base import BaseCommand, CommandError
 from django.test.utils import override_settings
 
 from bundel.accounts.constants import Role
+from bundel.accounts.demo import seed_totp_devices
 from bundel.accounts.models import User
 from bundel.accounts.services import user_create
+from bundel.bidding.demo import seed_demo as seed_bidding
 from bundel.catalogue.demo import load_catalogue
+from bundel.contracts.demo import seed_demo as seed_contracts
 from bundel.events.demo import seed_demo as seed_events
 from bundel.governance.demo import seed_elections
 from bundel.governance.demo_bodies import seed_bodies
@@ -86,6 +89,11 @@ class Command(BaseCommand):
         tenders = seed_tenders(staff=staff)
         if tenders:
             self.stdout.write(f"Demo tenders: {tenders}.")
+        bidding = seed_bidding(staff=staff)
+        if bidding:
+            self.stdout.write(f"Demo questions and bids: {bidding} items.")
+        if seed_contracts(staff=staff):
+            self.stdout.write("Demo framework contract with its rates and call-offs.")
         seated = seed_elections(staff=staff, council_user=User.objects.get(username="raadslid"))
         if seated:
             self.stdout.write(
@@ -102,10 +110,22 @@ class Command(BaseCommand):
         events = seed_events(staff=staff)
         if events:
             self.stdout.write(f"Demo events: {events}.")
+        totp = seed_totp_devices()
         self.stdout.write("")
         self.stdout.write(self.style.SUCCESS(f"Demo logins (password for all: {password})"))
         for label, username, who in rows:
             self.stdout.write(f"  {label!s:24} {username:12} {who}")
+        if totp:
+            self.stdout.write("")
+            self.stdout.write(
+                "Staff and suppliers also give a code from an authenticator app "
+                "(two-factor login). The demo accounts share this secret:"
+            )
+            for username, secret in totp.items():
+                self.stdout.write(f"  {username:12} {secret}")
+            self.stdout.write(
+                "  or print the current code: python manage.py demo_totp staf   (or leverancier)"
+            )
         self.stdout.write("")
         self.stdout.write("Open http://127.0.0.1:8000/  (admin: /admin/, API: /api/v1/docs/)")
 

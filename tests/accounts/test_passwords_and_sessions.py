@@ -1,0 +1,58 @@
+"""Passwords pass Django's validators; sessions end SESSION_COOKIE_AGE after login."""
+
+from datetime import timedelta
+
+import pytest
+from django.contrib.sessions.models import Session
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from bundel.accounts.constants import Role
+from bundel.accounts.models import User
+from bundel.accounts.services import user_create
+
+from .conftest import log_in
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize(
+    ("password", "message"),
+    [
+        ("kort-1", "at least 12 characters"),
+        ("123456789012345", "entirely numeric"),
+        ("password1234", "too common"),
+        ("jansen@example", "too similar"),
+    ],
+)
+def test_weak_passwords_are_refused(settings, password, message):
+    settings.LANGUAGE_CODE = "en"
+    with pytest.raises(ValidationError) as caught:
+        user_create(
+            username="jansen",
+            email="jansen@example.test",
+            password=password,
+            role=Role.STAFF,
+            last_name="Jansen",
+        )
+    assert message in " ".join(caught.value.messages)
+    assert not User.objects.exists()
+
+
+def test_the_demo_password_passes():
+    user = user_create(
+        username="staf", email="staf@bundel.test", password="bundel-demo-2026", role=Role.STAFF
+    )
+    assert user.check_password("bundel-demo-2026")
+
+
+def test_a_session_ends_eight_hours_after_login(client, contact, settings):
+    assert settings.SESSION_COOKIE_AGE == 8 * 3600
+    log_in(client, "contact")
+    assert client.session.get_expiry_age() == 8 * 3600
+    assert client.get("/membership/").status_code == 200
+
+    Session.objects.update(expire_date=timezone.now() - timedelta(seconds=1))
+
+    response = client.get("/membership/")
+    assert response.status_code == 302 and response.url.startswith("/accounts/login/")
