@@ -6,6 +6,9 @@ client can tell which rule refused the change: `{"detail": [...], "code": "requi
 """
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import JsonResponse
+from django.utils.translation import gettext as _
+from django.views.defaults import page_not_found
 from rest_framework import exceptions, status
 from rest_framework.views import exception_handler as drf_exception_handler
 
@@ -48,3 +51,13 @@ def exception_handler(exc, context):
     elif isinstance(exc, PermissionDenied):
         exc = exceptions.PermissionDenied(detail=str(exc) or None)
     return drf_exception_handler(exc, context)
+
+
+def not_found(request, exception=None):
+    """The 404 of a path that no URL matches (`handler404`): under /api/ a JSON body with
+    a `detail`, like every other API error (e.g. /api/v1/memberships/abc/); elsewhere the
+    site's own page."""
+    if request.path.startswith("/api/"):
+        message = _("There is no API endpoint at this path.")
+        return JsonResponse({"detail": message}, status=status.HTTP_404_NOT_FOUND)
+    return page_not_found(request, exception)

@@ -51,6 +51,8 @@ INSTALLED_APPS = [
     "bundel.subscriptions",
     "bundel.governance",
     "bundel.tenders",
+    "bundel.bidding",
+    "bundel.contracts",
     "bundel.knowledge",
     "bundel.groups",
     "bundel.events",
@@ -228,3 +230,156 @@ KNOWLEDGE_SEARCH_CONFIG = env.str("KNOWLEDGE_SEARCH_CONFIG", default="dutch")
 SPECTACULAR_SETTINGS.setdefault("ENUM_NAME_OVERRIDES", {})["MeetingKindEnum"] = (
     "bundel.governance.constants.MeetingKind"
 )
+# Security (production readiness): one schema name per choice set that several apps or
+# serializers share a field name for (a "state" or a "by"), so `check --deploy` is clean.
+SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"].update(
+    {
+        "NoticeByEnum": "bundel.membership.constants.NoticeBy",
+        "DocumentStateEnum": "bundel.knowledge.constants.DocumentState",
+        "RegistrationStateEnum": "bundel.events.constants.RegistrationState",
+    }
+)
+
+# Framework contracts (bundel.contracts): the longest term of a framework contract in years
+# (directive 2014/24/EU, art. 33: at most 4 years save exceptions); a longer term is refused
+# with the latest allowed end date.
+CONTRACT_MAX_YEARS = env.int("CONTRACT_MAX_YEARS", default=4)
+
+# Background work (Celery with Redis as the broker). The broker (and where task results
+# are kept); with CELERY_TASK_ALWAYS_EAGER the tasks run in the process that starts them
+# and no broker is needed (the default of `make run` and `make test`, see dev.py and
+# test.py; production runs them on workers). Without a broker a long task started from a
+# page (the proposals batch) runs in a thread of the web process, so the page can show its
+# progress (TASKS_EAGER_IN_THREAD; the tests run it in the caller). The daily jobs run on
+# `celery -A bundel beat` at the times of CELERY_BEAT_SCHEDULE (Dutch time).
+from celery.schedules import crontab  # noqa: E402
+
+CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="redis://127.0.0.1:6379/0")
+CELERY_RESULT_BACKEND = env.str("CELERY_RESULT_BACKEND", default="redis://127.0.0.1:6379/1")
+CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
+CELERY_TASK_EAGER_PROPAGATES = True
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A task not acknowledged within this time (a worker died) is given to another worker;
+# longer than the longest task (the proposals batch takes ~20 minutes for 1,200 boards).
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 6 * 3600}
+CELERY_RESULT_EXPIRES = env.int("CELERY_RESULT_EXPIRES", default=24 * 3600)
+CELERY_TIMEZONE = TIME_ZONE
+CELERY_TASK_SERIALIZER = CELERY_RESULT_SERIALIZER = "json"
+CELERY_ACCEPT_CONTENT = ["json"]
+TASKS_EAGER_IN_THREAD = env.bool("TASKS_EAGER_IN_THREAD", default=True)
+CELERY_BEAT_SCHEDULE = {
+    "membership-tick": {
+        "task": "bundel.core.tasks.membership_tick",
+        "schedule": crontab(hour=1, minute=0),
+    },
+    "subscriptions-tick": {
+        "task": "bundel.core.tasks.subscriptions_tick",
+        "schedule": crontab(hour=1, minute=15),
+    },
+    "groups-digest": {
+        "task": "bundel.core.tasks.groups_digest",
+        "schedule": crontab(hour=6, minute=30),
+    },
+    "events-remind": {
+        "task": "bundel.core.tasks.events_remind",
+        "schedule": crontab(hour=8, minute=0),
+    },
+}
+
+# Bidding (bundel.bidding): tender documents and bid attachments are PDFs (by content) of
+# at most this many bytes; a bid has at most this many attachments; suppliers ask
+# questions until this many days before a tender's closing time.
+BIDDING_UPLOAD_MAX_BYTES = env.int("BIDDING_UPLOAD_MAX_BYTES", default=20 * 1024 * 1024)
+BIDDING_MAX_ATTACHMENTS = env.int("BIDDING_MAX_ATTACHMENTS", default=10)
+BIDDING_QUESTIONS_CLOSE_DAYS_BEFORE = env.int("BIDDING_QUESTIONS_CLOSE_DAYS_BEFORE", default=10)
+# The cache, shared by every web process when it is Redis (e.g. redis://127.0.0.1:6379/2);
+# the default keeps it in each process. Sessions are in the database either way.
+CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+
+# Security (production readiness): the Content-Security-Policy of every response
+# (django-csp). Scripts, styles and images come from this site only: no inline <script>,
+# no style="" or on...="" attribute in any page, no eval; nothing may frame a page. Only
+# the API docs (Swagger UI) add inline styles for themselves (bundel.api.urls).
+# CSP_REPORT_URI: where browsers report a blocked resource (empty: no reports).
+INSTALLED_APPS += ["csp"]
+MIDDLEWARE += ["csp.middleware.CSPMiddleware"]
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "object-src": ["'none'"],
+        "frame-ancestors": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+    }
+}
+if csp_report_uri := env.str("CSP_REPORT_URI", default=""):
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["report-uri"] = [csp_report_uri]
+
+# Accounts (bundel.accounts): logins. See docs/logins.md.
+# Two-factor authentication (django-otp, TOTP): the roles that must set up an authenticator
+# app at their first login and give its code at every login (anyone with admin access
+# counts as staff); other roles may choose it. TOTP_ISSUER names the site in the app.
+# The demo's staff and supplier logins get an app with DEMO_TOTP_SECRET (base32; DEBUG
+# only, setup_demo). Until the code is given, such a user reaches only the pages that ask
+# for it; the admin and the API (session) refuse them too.
+from datetime import timedelta  # noqa: E402
+
+TWO_FACTOR_REQUIRED_ROLES = env.list("TWO_FACTOR_REQUIRED_ROLES", default=["staff", "supplier"])
+OTP_TOTP_ISSUER = env.str("TOTP_ISSUER", default="Bundel")
+DEMO_TOTP_SECRET = env.str("DEMO_TOTP_SECRET", default="BUNDELDEMOGEHEIMVOORTESTERSABCDE")
+INSTALLED_APPS[INSTALLED_APPS.index("django.contrib.admin")] = (
+    "bundel.accounts.admin_site.AdminConfig"  # the admin asks for the second factor too
+)
+INSTALLED_APPS += ["django_otp", "django_otp.plugins.otp_totp", "axes"]
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
+    "django_otp.middleware.OTPMiddleware",
+)
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django_otp.middleware.OTPMiddleware") + 1,
+    "bundel.accounts.middleware.SecondFactorMiddleware",
+)
+REST_FRAMEWORK["DEFAULT_AUTHENTICATION_CLASSES"] = [
+    "bundel.accounts.api_auth.VerifiedSessionAuthentication",
+    "rest_framework.authentication.TokenAuthentication",
+]
+# Login throttling (django-axes): after AXES_FAILURE_LIMIT failed logins in a row for one
+# account from one address, that account is blocked from that address for
+# AXES_COOLOFF_MINUTES (each further failure starts the wait again); staff can unblock in
+# the admin (Access attempts). Behind reverse proxies set TRUSTED_PROXY_COUNT to their
+# number, so the address counted is the client's (from X-Forwarded-For), not the proxy's.
+AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=30))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "bundel.accounts.throttling.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "bundel.accounts.throttling.client_ip"
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # first: refuses a blocked account+address
+    "django.contrib.auth.backends.ModelBackend",
+]
+MIDDLEWARE += ["axes.middleware.AxesMiddleware"]
+# Lockouts are logged as warnings; each failed login at INFO (AXES_LOG_LEVEL=INFO).
+LOGGING.setdefault("loggers", {})["axes"] = {"level": env.str("AXES_LOG_LEVEL", default="WARNING")}
+# Passwords: Django's validators, at least PASSWORD_MIN_LENGTH characters (the demo
+# password bundel-demo-2026 passes them all). Sessions end SESSION_COOKIE_AGE seconds after
+# login (a working day), whatever is done meanwhile.
+PASSWORD_MIN_LENGTH = env.int("PASSWORD_MIN_LENGTH", default=12)
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": PASSWORD_MIN_LENGTH},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=8 * 3600)

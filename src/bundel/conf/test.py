@@ -14,3 +14,13 @@ STORAGES["staticfiles"] = {  # noqa: F405
 STATIC_ROOT = None
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+
+# Background tasks run in the caller, at once: no broker, no thread.
+CELERY_TASK_ALWAYS_EAGER = True
+TASKS_EAGER_IN_THREAD = False
+
+# Accounts: the tests log in (force_login, and the browser journeys through the login form)
+# without an authenticator app, so no role requires one here; the tests of the second
+# factor and the permission matrix require it again (settings.TWO_FACTOR_REQUIRED_ROLES).
+# Login throttling (django-axes) stays on.
+TWO_FACTOR_REQUIRED_ROLES = []
