@@ -42,6 +42,7 @@ def test_a_contact_votes_through_the_page(client, voting, candidates, po_boards)
     page = client.get(url)
     assert "Voted. The vote is secret" in page.text
     assert f'name="{prefix}-candidate"' not in page.text
+    assert "Give a proxy" not in page.text  # a board that voted has no vote to give away
 
 
 def test_the_page_shows_a_refusal_on_the_form(client, voting, candidates, po_boards):

@@ -15,7 +15,7 @@ from bundel.membership.views import staff_required
 
 from .. import election_forms as forms
 from ..constants import Chamber, Phase
-from ..models import Election, Proxy
+from ..models import Election, Proxy, VoteReceipt
 from ..selectors import chamber_seats
 from ..selectors.elections import (
     boards_user_votes_for,
@@ -65,7 +65,8 @@ def _actions(user, election: Election, bound: dict) -> dict:
         return shown
     if phase == Phase.NOMINATION:
         offer("nominate", forms.NominateForm)
-    if phase in (Phase.PLANNED, Phase.NOMINATION, Phase.WAITING, Phase.VOTING):
+    voted = VoteReceipt.objects.filter(election=election, board=user.board).exists()
+    if not voted and phase in (Phase.PLANNED, Phase.NOMINATION, Phase.WAITING, Phase.VOTING):
         given = Proxy.objects.filter(election=election, grantor=user.board).exists()
         if given:
             offer("revoke", forms.RevokeProxyForm)
