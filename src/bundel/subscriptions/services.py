@@ -15,10 +15,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from bundel.audit.services import audit_log
-from bundel.contracts.services import call_off_subscriptions
 from bundel.catalogue.models import CapacityOption, Product
 from bundel.catalogue.rules import first_requires_breach, taken_at
 from bundel.contracts.selectors import applicable_rate
+from bundel.contracts.services import call_off_subscriptions
 from bundel.core.errors import RuleViolation, StateConflict
 from bundel.membership.constants import State as MembershipState
 from bundel.membership.selectors import open_membership
