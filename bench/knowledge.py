@@ -295,7 +295,7 @@ def run() -> None:
     anonymous, staff_client = Client(), Client()
     staff_client.force_login(staff)
     last_year = (timezone.localdate() - timedelta(days=365)).isoformat()
-    print(f"{'request':70} {'results':>8} {'p50 ms':>8} {'p95 ms':>8} {'queries':>8}")
+    print(f"{'request':84} {'results':>8} {'p50 ms':>8} {'p95 ms':>8} {'queries':>8}")
     for who, url in [
         ("staff", "/api/v1/documents/?q=aanbesteding"),
         ("staff", "/api/v1/documents/?q=wifi+toetsen"),
@@ -311,7 +311,7 @@ def run() -> None:
         client = staff_client if who == "staff" else anonymous
         p50, p95, queries, count = timed_requests(client, url)
         label = f"{url} ({who})"
-        print(f"{label:70} {count:8,} {p50:8.1f} {p95:8.1f} {queries:8}")
+        print(f"{label:84} {count:8,} {p50:8.1f} {p95:8.1f} {queries:8}")
 
     print("\nMatching only (count), stored tsvector + GIN vs computed at query time:")
     for q, stored_ms, computed_ms, count in stored_against_computed():

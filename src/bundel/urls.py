@@ -14,6 +14,8 @@ urlpatterns = [
     path("catalogue/", include("bundel.catalogue.urls")),
     path("services/", include("bundel.subscriptions.urls")),
     path("tenders/", include("bundel.tenders.urls")),
+    path("bidding/", include("bundel.bidding.urls")),
+    path("contracts/", include("bundel.contracts.urls")),
     path("knowledge/", include("bundel.knowledge.urls")),
     path("groups/", include("bundel.groups.urls")),
     path("events/", include("bundel.events.urls")),
@@ -21,3 +23,6 @@ urlpatterns = [
 ]
 # Uploaded and generated files (MEDIA_ROOT) are never served as such: views check who
 # may download them (e.g. the proposals ZIP for staff).
+
+# A path no URL matches: JSON under /api/ (bundel.api.exceptions.not_found), else the page.
+handler404 = "bundel.api.exceptions.not_found"

@@ -104,13 +104,17 @@ class MembershipViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
     """Memberships: a board contact sees and acts for its own board; staff for all."""
 
     serializer_class = MembershipSerializer
+    # Only digits reach the view: any other id is no URL of the API (a 404, never a 500).
+    lookup_value_regex = "[0-9]+"
     permission_classes = [IsAuthenticated]
 
     def get_queryset(self):
         memberships = selectors.memberships_visible_to(self.request.user).prefetch_related(
             "agreements__version"
         )
-        state = self.request.query_params.get("state")
+        # The `state` filter is the list's: an action answers with its membership in the
+        # state it leaves it in, whatever the query string says.
+        state = self.request.query_params.get("state") if self.action == "list" else None
         if state:
             if state not in State.values:
                 raise ValidationError(

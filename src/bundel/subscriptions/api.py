@@ -304,6 +304,8 @@ class SubscriptionViewSet(
     """Subscriptions the user may see (staff: all; a board's users: their board's)."""
 
     serializer_class = SubscriptionSerializer
+    # Only digits reach the view: any other id is no URL of the API (a 404, never a 500).
+    lookup_value_regex = "[0-9]+"
     permission_classes = [IsAuthenticated]
 
     def get_queryset(self):
@@ -338,6 +340,8 @@ class WaveViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Migration waves; the cooperative's staff start and complete them."""
 
     serializer_class = WaveSerializer
+    # Only digits reach the view: any other id is no URL of the API (a 404, never a 500).
+    lookup_value_regex = "[0-9]+"
     permission_classes = [IsAuthenticated]
 
     def get_queryset(self):
