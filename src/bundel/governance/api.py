@@ -3,12 +3,13 @@
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
-from rest_framework import generics, permissions, serializers, status
+from rest_framework import generics, serializers, status
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from bundel.api.exceptions import Conflict
+from bundel.api.permissions import IsStaff
 from bundel.membership.selectors import user_is_member
 from bundel.registry.models import Board
 
@@ -17,12 +18,6 @@ from .models import Candidate, Election
 from .seats import METHODS, SeatAllocationError, allocate_seats
 from .selectors.elections import election_results, elections_visible_to
 from .services import vote_cast
-
-
-class IsStaff(permissions.BasePermission):
-    def has_permission(self, request, view):
-        user = request.user
-        return bool(user and user.is_authenticated and user.is_cooperative_staff)
 
 
 class SeatRequestSerializer(serializers.Serializer):

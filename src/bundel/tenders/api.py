@@ -17,6 +17,7 @@ from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from bundel.api.permissions import IsStaff
 from bundel.registry.models import Board
 
 from . import selectors, services
@@ -24,12 +25,6 @@ from .award import simulate
 from .bundling import bundled_demand
 from .constants import AwardMethod
 from .models import AwardCriterion, DemandLine, Lot, Participation, Tender
-
-
-class IsStaff(permissions.BasePermission):
-    def has_permission(self, request, view):
-        user = request.user
-        return bool(user and user.is_authenticated and user.is_cooperative_staff)
 
 
 def _decimal(**kwargs) -> serializers.DecimalField:
