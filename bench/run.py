@@ -123,6 +123,7 @@ def main() -> None:
         ("knowledge", "Knowledge base: search over 5,000 documents"),
         ("groups", "Member groups: 1,000 participants"),
         ("tenders_demand", "Tenders: the bundled demand of a national tender"),
+        ("elections", "Governance: an election with every member voting"),
         ("national", "National scale: queries at 100 and 8,889 locations, load test"),
     ]:
         print(f"\n== {title} ==")

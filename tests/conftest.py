@@ -31,6 +31,15 @@ def pytest_collection_modifyitems(config, items):
         items[:] = [item for item in items if not item.get_closest_marker("postgresql")]
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache: what an earlier test cached (under keys
+    that may recur once its rows are rolled back) is not this test's."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def duo_dir() -> Path:
     return DUO_DIR

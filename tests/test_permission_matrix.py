@@ -66,6 +66,7 @@ PAGES: dict[str, tuple[dict[str, str], Row]] = {
     "two_factor": ({}, LOGGED_IN),
     "two_factor_setup": ({}, LOGGED_IN),
     "two_factor_verify": ({}, LOGGED_IN),
+    "two_factor_backup_codes": ({}, LOGGED_IN),
     "two_factor_reset": ({"pk": "member_user.pk"}, STAFF_ONLY),
     # registry
     "registry:boards": ({}, PUBLIC),

@@ -63,7 +63,10 @@ def test_setting_up_refuses_a_wrong_code_and_a_right_one_lets_in(client, staff):
     TOTPDevice.objects.filter(pk=device.pk).update(throttling_failure_timestamp=None)
     response = client.post(SETUP, {"otp_token": right, "next": "/membership/all/"})
 
-    assert (response.status_code, response.url) == (302, "/membership/all/")
+    # The backup codes, shown once, then on to where the user was going.
+    assert response.status_code == 200
+    assert len(response.context["codes"]) == 10
+    assert 'href="/membership/all/"' in response.content.decode()
     device.refresh_from_db()
     assert device.confirmed is True
     assert client.get("/membership/all/").status_code == 200
@@ -190,7 +193,7 @@ def test_staff_reset_another_users_device_audited(client, staff, supplier):
     assert (entry.object_id, entry.actor, entry.data) == (
         str(supplier.pk),
         staff,
-        {"devices": 1, "api_token_revoked": True},
+        {"devices": 1, "backup_codes_removed": 0, "api_token_revoked": True},
     )
     page = client.get(url).content.decode()
     assert 'data-state="off"' in page and "Two-factor login reset" in page
@@ -297,6 +300,25 @@ def test_next_goes_nowhere_outside_the_site(client, staff):
     response = client.post(VERIFY, {"otp_token": code(device), "next": "https://evil.example/"})
 
     assert response.url == "/"
+
+
+def test_next_that_is_not_a_path_goes_home(client, staff):
+    device = give_device(staff)
+    client.force_login(staff)
+
+    response = client.post(VERIFY, {"otp_token": code(device), "next": "2515510885242666"})
+
+    assert (response.status_code, response.url) == (302, "/")
+    assert client.get(f"{VERIFY}?next=home").url == "/"
+
+
+def test_an_unknown_action_on_the_two_factor_page_is_refused(client, supplier):
+    verified_client(client, supplier)
+
+    response = client.post("/accounts/two-factor/", {"action": "a\x00b"})
+
+    assert response.status_code == 400
+    assert not Token.objects.filter(user=supplier).exists()
 
 
 def test_htmx_fragments_are_empty_until_the_code_is_given(client, staff):

@@ -207,3 +207,27 @@ def test_line_chart_of_a_single_date():
     assert point.x == pytest.approx((chart["left"] + chart["right"]) / 2)
     assert point.y == chart["baseline"]
     assert [t.label for t in chart["x_ticks"]] == ["05-05-2021"]
+
+
+@pytest.mark.django_db
+def test_the_dashboard_is_cached_until_what_it_is_made_of_changes(
+    client, supported, django_assert_num_queries
+):
+    first = client.get(URL, {"date": "2021-01-01"})
+    with django_assert_num_queries(1):  # the registry's version: the body is cached
+        again = client.get(URL, {"date": "2021-01-01"})
+    assert figures_of(first)["members"].pupils == 1000
+    assert again.content.split(b"<main")[1] == first.content.split(b"<main")[1]
+
+    # A membership ends: the next request computes anew.
+    member = Membership.objects.get(board=supported[2])
+    member.ended_on = date(2020, 12, 1)
+    member.save()
+    assert figures_of(client.get(URL, {"date": "2021-01-01"}))["members"].pupils == 0
+
+    # A new pupil count (the registry's version moves) is counted too.
+    location = supported[0].locations.get()
+    PupilCountFactory(location=location, pupils=500, count_date=date(2020, 10, 1))
+    later = client.get(URL, {"date": "2021-01-01"})
+    assert figures_of(later)["start_group"].pupils == 500
+

@@ -7,7 +7,7 @@ from django.utils.translation import ngettext
 
 from . import services
 from .models import User
-from .selectors import confirmed_totp_device
+from .selectors import backup_codes_left, confirmed_totp_device
 
 
 @admin.register(User)
@@ -34,8 +34,12 @@ class UserAdmin(BaseUserAdmin):
         if obj.pk is None:
             return "-"
         state = _("set up") if confirmed_totp_device(obj) else _("not set up")
+        left = backup_codes_left(obj)
+        codes = ngettext("%(count)d unused backup code", "%(count)d unused backup codes", left) % {
+            "count": left
+        }
         url = reverse("two_factor_reset", args=[obj.pk])
-        return format_html('{} · <a href="{}">{}</a>', state, url, _("reset"))
+        return format_html('{} · {} · <a href="{}">{}</a>', state, codes, url, _("reset"))
 
     @admin.action(description=_("Reset the authenticator app (lost phone)"))
     def reset_two_factor(self, request, queryset) -> None:

@@ -1,6 +1,7 @@
 """`POST /api/v1/auth/token/`: an API token for a username and password, and for accounts
 that use two-factor authentication (staff, suppliers, whoever chose it) also the current
-code of their authenticator app (`otp_token`). See bundel.accounts.api_auth."""
+code of their authenticator app or an unused backup code (`otp_token`; a backup code is
+used up, as at the website's login). See bundel.accounts.api_auth."""
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -20,7 +21,10 @@ class TokenRequestSerializer(AuthTokenSerializer):
         label=_("Code"),
         required=False,
         write_only=True,
-        help_text=_("The current code of your authenticator app (two-factor accounts)."),
+        help_text=_(
+            "The current code of your authenticator app, or an unused backup code (two-factor "
+            "accounts)."
+        ),
     )
 
     def validate(self, attrs):
@@ -36,7 +40,7 @@ class TokenRequestSerializer(AuthTokenSerializer):
                     code="otp_required",
                 )
             try:
-                services.totp_verify(user=user, token=attrs["otp_token"])
+                services.second_factor_verify(user=user, token=attrs["otp_token"])
             except ValidationError as error:
                 raise serializers.ValidationError(error.messages, code="otp_wrong") from None
         return attrs

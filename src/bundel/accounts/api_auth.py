@@ -4,9 +4,10 @@ Session: the website's login, accepted only once the second factor was entered (
 suppliers, and anyone who chose an authenticator app).
 
 Token: a token is created only after the second factor: on the Two-factor page in a
-verified session, or by `POST /api/v1/auth/token/` with the password AND a current code
-(`otp_token`) for users who use two-factor authentication. The user or staff revoke it;
-staff resetting someone's authenticator app revokes their token too. See docs/logins.md.
+verified session, or by `POST /api/v1/auth/token/` with the password AND a current code or
+an unused backup code (`otp_token`) for users who use two-factor authentication. The user
+or staff revoke it; staff resetting someone's authenticator app revokes their token too.
+See docs/logins.md.
 """
 
 from django.utils.translation import gettext_lazy as _

@@ -1,7 +1,9 @@
-"""Who sees which accounts, and who must give a second factor (TOTP) before anything else."""
+"""Who sees which accounts, and who must give a second factor (TOTP, or a backup code)
+before anything else."""
 
 from django.conf import settings
 from django.db.models import QuerySet
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from .constants import Role
@@ -41,6 +43,20 @@ def confirmed_totp_device(user) -> TOTPDevice | None:
 def pending_totp_device(user) -> TOTPDevice | None:
     """The device being set up: made, its code not yet confirmed."""
     return TOTPDevice.objects.filter(user=user, confirmed=False).order_by("-pk").first()
+
+
+def backup_codes_device(user) -> StaticDevice | None:
+    """The container of the user's backup codes (django-otp's static device), if any."""
+    if user is None or not user.is_authenticated:
+        return None
+    return StaticDevice.objects.filter(user=user).order_by("pk").first()
+
+
+def backup_codes_left(user) -> int:
+    """How many of the user's backup codes are still unused (a used one is deleted)."""
+    if user is None or not user.is_authenticated:
+        return 0
+    return StaticToken.objects.filter(device__user=user).count()
 
 
 def uses_two_factor(user) -> bool:

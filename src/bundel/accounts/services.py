@@ -1,12 +1,15 @@
-"""Creating accounts, their second factor (TOTP) and API tokens. Roles decide what a user
-may do; see docs/architecture.md and docs/logins.md."""
+"""Creating accounts, their second factor (TOTP, with backup codes) and API tokens. Roles
+decide what a user may do; see docs/architecture.md and docs/logins.md."""
 
+import secrets
 from datetime import datetime
 
 from django.contrib.auth.password_validation import validate_password
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django_otp.models import Device
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from rest_framework.authtoken.models import Token
 
@@ -15,9 +18,21 @@ from bundel.core.errors import RuleViolation, StateConflict
 
 from .constants import Role
 from .models import User
-from .selectors import confirmed_totp_device, pending_totp_device, two_factor_required
+from .selectors import (
+    backup_codes_device,
+    backup_codes_left,
+    confirmed_totp_device,
+    pending_totp_device,
+    two_factor_required,
+)
 
 DEVICE_NAME = "Authenticator"
+BACKUP_CODES_DEVICE_NAME = "Backup codes"
+BACKUP_CODE_COUNT = 10
+# Lower case letters and digits without the look-alikes 0/o, 1/l/i: 31 signs, 8 per code
+# (about 40 bits), shown as xxxx-xxxx.
+BACKUP_CODE_ALPHABET = "23456789abcdefghjkmnpqrstuvwxyz"
+BACKUP_CODE_LENGTH = 8
 
 
 @transaction.atomic
@@ -76,8 +91,9 @@ def totp_device_start(*, user: User) -> TOTPDevice:
     return device
 
 
-def totp_wait_until(device: TOTPDevice) -> datetime | None:
-    """After wrong codes a device waits 1, 2, 4, ... seconds before it checks another."""
+def totp_wait_until(device: Device) -> datetime | None:
+    """After wrong codes a device (the app, or the backup codes) waits 1, 2, 4, ... seconds
+    before it checks another."""
     allowed, data = device.verify_is_allowed()
     return None if allowed else (data or {}).get("locked_until")
 
@@ -97,22 +113,33 @@ def totp_check(*, device: TOTPDevice, token: str) -> bool:
     return verified
 
 
-def _check_or_refuse(device: TOTPDevice, token: str) -> None:
-    """Refuse a wrong code, or any code while the device waits after wrong ones."""
-    wait = totp_wait_until(device)
-    if wait is not None:
-        seconds = max(1, round((wait - timezone.now()).total_seconds()))
+def _refuse_while_waiting(*devices: Device | None) -> None:
+    """Any code is refused while one of the user's devices waits after wrong codes: the app
+    and the backup codes share one back-off, so neither is a way around the other's."""
+    waits = [totp_wait_until(device) for device in devices if device is not None]
+    waits = [wait for wait in waits if wait is not None]
+    if waits:
+        seconds = max(1, round((max(waits) - timezone.now()).total_seconds()))
         raise RuleViolation(
             _("Too many wrong codes: wait %(seconds)s seconds, then enter the current code.")
             % {"seconds": seconds},
             code="totp_throttled",
             params={"seconds": seconds},
         )
+
+
+def _wrong_code() -> RuleViolation:
+    return RuleViolation(
+        _("That code is not right. Enter the 6 digits your authenticator app shows now."),
+        code="totp_wrong",
+    )
+
+
+def _check_or_refuse(device: TOTPDevice, token: str) -> None:
+    """Refuse a wrong code, or any code while the device waits after wrong ones."""
+    _refuse_while_waiting(device)
     if not totp_check(device=device, token=token):
-        raise RuleViolation(
-            _("That code is not right. Enter the 6 digits your authenticator app shows now."),
-            code="totp_wrong",
-        )
+        raise _wrong_code()
 
 
 def totp_device_confirm(*, device: TOTPDevice, token: str) -> TOTPDevice:
@@ -130,31 +157,52 @@ def totp_device_confirm(*, device: TOTPDevice, token: str) -> TOTPDevice:
     return device
 
 
-def totp_verify(*, user: User, token: str) -> TOTPDevice:
-    """The code at login: the device that accepted it, or a refusal that says why."""
+def second_factor_verify(*, user: User, token: str) -> Device:
+    """The code at login (and for an API token, or turning two-factor off): a current code
+    of the authenticator app, or one of the user's unused backup codes, which is used up.
+    Returns the device that accepted it, or refuses with the same message for any wrong
+    code. A wrong code counts for the back-off of the device it was checked against; while
+    either device waits, every code is refused."""
     device = confirmed_totp_device(user)
     if device is None:
         raise StateConflict(_("No authenticator app is set up."), code="totp_missing")
-    _check_or_refuse(device, token)
-    return device
+    backup = backup_codes_device(user)
+    _refuse_while_waiting(device, backup)
+    backup_code = backup_code_normalised(token)
+    if backup_code is None or backup is None:
+        if not totp_check(device=device, token=token):
+            raise _wrong_code()
+        return device
+    if not backup_code_check(device=backup, code=backup_code):
+        raise _wrong_code()
+    with transaction.atomic():
+        audit_log(
+            action="accounts.user.backup_code_used",
+            obj=user,
+            actor=user,
+            data={"left": backup_codes_left(user)},
+        )
+    return backup
 
 
 def totp_device_remove(*, user: User, token: str) -> None:
     """A board contact or council member who chose a second factor turns it off, with a
-    current code; roles that require it cannot."""
+    current code (of the app, or a backup code); the backup codes go too. Roles that
+    require it cannot."""
     if two_factor_required(user):
         raise RuleViolation(
             _("Your role requires an authenticator app; it cannot be turned off."),
             code="totp_required",
         )
-    device = totp_verify(user=user, token=token)
+    device = second_factor_verify(user=user, token=token)
     with transaction.atomic():
         TOTPDevice.objects.filter(user=user).delete()
+        backup_codes = _backup_codes_delete(user)
         audit_log(
             action="accounts.user.two_factor_turned_off",
             obj=user,
             actor=user,
-            data={"device": device.pk},
+            data={"device": device.pk, "backup_codes_removed": backup_codes},
         )
 
 
@@ -169,12 +217,17 @@ def totp_device_reset(*, user: User, by: User) -> int:
             code="staff_only",
         )
     removed, _details = TOTPDevice.objects.filter(user=user).delete()
+    backup_codes = _backup_codes_delete(user)
     token_revoked = Token.objects.filter(user=user).delete()[0] > 0
     audit_log(
         action="accounts.user.two_factor_reset",
         obj=user,
         actor=by,
-        data={"devices": removed, "api_token_revoked": token_revoked},
+        data={
+            "devices": removed,
+            "backup_codes_removed": backup_codes,
+            "api_token_revoked": token_revoked,
+        },
     )
     return removed
 
@@ -187,6 +240,78 @@ def totp_device_install(*, user: User, key: str) -> TOTPDevice:
     device.save()
     audit_log(action="accounts.user.two_factor_installed", obj=user, data={"demo": True})
     return device
+
+
+# --- backup codes: django-otp's static device, one code per StaticToken --------------------
+
+
+def _backup_code_new() -> str:
+    chars = "".join(secrets.choice(BACKUP_CODE_ALPHABET) for _ in range(BACKUP_CODE_LENGTH))
+    half = BACKUP_CODE_LENGTH // 2
+    return f"{chars[:half]}-{chars[half:]}"
+
+
+def backup_code_normalised(token: str) -> str | None:
+    """A backup code as stored (`xxxx-xxxx`, lower case), however it was typed (upper
+    case, without the dash, with spaces); None when `token` cannot be one (e.g. the 6
+    digits of the app)."""
+    chars = "".join(ch for ch in str(token or "").lower() if ch != "-" and not ch.isspace())
+    if len(chars) != BACKUP_CODE_LENGTH or any(ch not in BACKUP_CODE_ALPHABET for ch in chars):
+        return None
+    half = BACKUP_CODE_LENGTH // 2
+    return f"{chars[:half]}-{chars[half:]}"
+
+
+def backup_code_check(*, device: StaticDevice, code: str) -> bool:
+    """Is `code` one of the device's unused codes? django-otp deletes a code that matches
+    (so it works once) and counts a wrong one for the device's back-off; both are stored
+    whatever the caller does next, as with `totp_check`. The device's row is locked, so two
+    requests with the same code cannot both be let in."""
+    with transaction.atomic():
+        locked = StaticDevice.objects.select_for_update().get(pk=device.pk)
+        verified = locked.verify_token(code)
+    device.refresh_from_db()
+    return verified
+
+
+def _backup_codes_delete(user: User) -> int:
+    """Remove the user's backup codes; the number of unused codes removed."""
+    left = backup_codes_left(user)
+    StaticDevice.objects.filter(user=user).delete()
+    return left
+
+
+@transaction.atomic
+def backup_codes_generate(*, user: User) -> list[str]:
+    """BACKUP_CODE_COUNT new backup codes for `user`, who has an authenticator app; any
+    earlier codes stop working. The codes are returned to be shown once and stored as
+    django-otp stores them (StaticToken); the audit entry holds only their number. The
+    device itself stays, so a session verified with a backup code stays verified."""
+    if confirmed_totp_device(user) is None:
+        raise StateConflict(
+            _("Backup codes come with an authenticator app: set one up first."),
+            code="totp_missing",
+        )
+    device = StaticDevice.objects.select_for_update().filter(user=user).order_by("pk").first()
+    if device is None:
+        device = StaticDevice(user=user, name=BACKUP_CODES_DEVICE_NAME, confirmed=True)
+        device.full_clean()
+        device.save()
+    replaced = device.token_set.all().delete()[0]
+    codes: set[str] = set()
+    while len(codes) < BACKUP_CODE_COUNT:
+        codes.add(_backup_code_new())
+    tokens = [StaticToken(device=device, token=code) for code in sorted(codes)]
+    for token in tokens:
+        token.full_clean(exclude=["device"])
+    StaticToken.objects.bulk_create(tokens)
+    audit_log(
+        action="accounts.user.backup_codes_generated",
+        obj=user,
+        actor=user,
+        data={"codes": len(tokens), "replaced": replaced},
+    )
+    return [token.token for token in tokens]
 
 
 # --- API tokens ------------------------------------------------------------------------------

@@ -157,6 +157,9 @@ LOGGING = {
 DUO_MANIFEST = env.path("DUO_MANIFEST", default=BASE_DIR / "data" / "duo" / "manifest.toml")
 # Rows per page on list pages.
 LIST_PAGE_SIZE = env.int("LIST_PAGE_SIZE", default=50)
+# Registry lists (pages and API) are cached per filters and page under the registry's
+# version, which moves with every change; this bounds how long an unused entry is kept.
+REGISTRY_CACHE_SECONDS = env.int("REGISTRY_CACHE_SECONDS", default=3600)
 # Password of the demo accounts that `manage.py setup_demo` creates (development only).
 DEMO_PASSWORD = env.str("DEMO_PASSWORD", default="bundel-demo-2026")
 # Rows written per INSERT/UPDATE batch by the DUO import.
@@ -336,7 +339,12 @@ DEMO_TOTP_SECRET = env.str("DEMO_TOTP_SECRET", default="BUNDELDEMOGEHEIMVOORTEST
 INSTALLED_APPS[INSTALLED_APPS.index("django.contrib.admin")] = (
     "bundel.accounts.admin_site.AdminConfig"  # the admin asks for the second factor too
 )
-INSTALLED_APPS += ["django_otp", "django_otp.plugins.otp_totp", "axes"]
+INSTALLED_APPS += [
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "axes",
+]
 MIDDLEWARE.insert(
     MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
     "django_otp.middleware.OTPMiddleware",

@@ -16,7 +16,7 @@ from django.utils import timezone
 from bundel.accounts.constants import Role
 from bundel.membership.selectors import member_board_ids
 from bundel.registry.models import Board
-from bundel.registry.selectors import latest_count_dates, with_registry_figures
+from bundel.registry.selectors import with_registry_figures
 
 from .chambers import chamber_for
 from .models import Election
@@ -44,8 +44,7 @@ BY_ELECTION = "Tussentijdse verkiezing ledenraad"
 
 def _chambers() -> dict[str, list[Board]]:
     boards = with_registry_figures(
-        Board.objects.filter(pk__in=member_board_ids()).order_by("duo_number"),
-        dates=latest_count_dates(),
+        Board.objects.filter(pk__in=member_board_ids()).order_by("duo_number")
     )
     grouped: dict[str, list[Board]] = {}
     for board in boards:

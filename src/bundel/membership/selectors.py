@@ -10,7 +10,7 @@ from django.db.models import Exists, OuterRef, QuerySet
 from bundel.accounts.constants import Role
 from bundel.registry.constants import PO_SECTOR_TYPES, VO_SECTOR_TYPES
 from bundel.registry.models import Board, Location
-from bundel.registry.selectors import latest_count_dates, with_registry_figures
+from bundel.registry.selectors import with_registry_figures
 
 from .constants import MEMBER_STATES, OPEN_STATES, State
 from .models import Agreement, Membership
@@ -108,9 +108,9 @@ def fee_for_pupils(pupils: int | None, year: int) -> Fee:
 
 
 def board_current_pupils(board: Board) -> int | None:
-    annotated = with_registry_figures(
-        Board.objects.filter(pk=board.pk), dates=latest_count_dates()
-    ).values_list("current_pupils", flat=True)
+    annotated = with_registry_figures(Board.objects.filter(pk=board.pk)).values_list(
+        "current_pupils", flat=True
+    )
     return annotated.first()
 
 

@@ -23,7 +23,6 @@ from bundel.registry.constants import PO_SECTOR_TYPES, VO_SECTOR_TYPES, Sector, 
 from bundel.registry.models import Board, Location
 from bundel.registry.selectors import (
     board_locations,
-    latest_count_dates,
     sector_of,
     with_registry_figures,
 )
@@ -44,7 +43,7 @@ def proposal_boards_visible_to(user) -> QuerySet[Board]:
 def proposal_board(*, user, duo_number: str) -> Board:
     """The board of a proposal the user may see, with its figures; raises Board.DoesNotExist."""
     boards = proposal_boards_visible_to(user).filter(duo_number=duo_number)
-    return with_registry_figures(boards, dates=latest_count_dates()).get()
+    return with_registry_figures(boards).get()
 
 
 def prospective_boards(boards: QuerySet[Board] | None = None) -> QuerySet[Board]:
@@ -55,7 +54,7 @@ def prospective_boards(boards: QuerySet[Board] | None = None) -> QuerySet[Board]
     )
     members = Membership.objects.filter(board=OuterRef("pk"), state__in=MEMBER_STATES)
     boards = boards.filter(Exists(locations)).exclude(Exists(members))
-    return with_registry_figures(boards, dates=latest_count_dates()).order_by("duo_number")
+    return with_registry_figures(boards).order_by("duo_number")
 
 
 @dataclass(frozen=True)

@@ -2,6 +2,7 @@
 
 from datetime import date
 
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
@@ -14,6 +15,7 @@ from rest_framework.views import APIView
 from . import selectors
 from .constants import Province, Sector, SectorType
 from .models import Board, Location, PupilCount
+from .summaries import registry_cached
 
 
 class LocationBriefSerializer(serializers.ModelSerializer):
@@ -155,6 +157,16 @@ class BoardList(generics.ListAPIView):
             province=_choice(request, "province", Province.values),
             order=_choice(request, "ordering", ["duo_number", "pupils"]) or "duo_number",
         )
+
+    def list(self, request, *args, **kwargs):
+        """Cached under the registry's version per URL (filters, page, and the host the
+        next/previous links name) and language: registry data is the same for everyone."""
+
+        def page() -> dict:
+            return dict(super(BoardList, self).list(request, *args, **kwargs).data)
+
+        parts = (request.build_absolute_uri(), get_language())
+        return Response(registry_cached("api-board-list", parts, page))
 
 
 class BoardDetail(generics.RetrieveAPIView):

@@ -1,7 +1,9 @@
 """The national registry: boards, schools, locations and pupil counts (DUO open data).
 
-Derived facts (a board's sectors, its pupils at a count date) are computed in
-`selectors.py` from locations and pupil counts, never stored on the board.
+Derived facts (a board's sectors, its pupils at a count date) are computed from locations
+and pupil counts. The current ones (place, sectors, locations, pupils at the latest count
+dates) are kept per board in `BoardSummary` (see `summaries.py`), so a list of boards is
+a plain read.
 """
 
 from django.core.validators import RegexValidator
@@ -171,3 +173,33 @@ class PupilCount(models.Model):
 
     def __str__(self) -> str:
         return f"{self.location.code} {self.count_date} {self.sector_type}: {self.pupils}"
+
+
+class BoardSummary(models.Model):
+    """A board's current figures, derived from its locations and pupil counts.
+
+    Written only by `summaries.refresh_board_summaries`: after every DUO import and on
+    every save or delete of a board, location or pupil count (signals, see apps.py).
+    `refreshed_at` of the newest row is the registry's version (`summaries.registry_version`).
+    """
+
+    board = models.OneToOneField(
+        Board,
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="summary",
+        verbose_name=_("board"),
+    )
+    main_place = models.CharField(_("place"), max_length=100, blank=True)
+    location_count = models.PositiveIntegerField(_("locations"), default=0)
+    has_po = models.BooleanField(_("has primary education"), default=False)
+    has_vo = models.BooleanField(_("has secondary education"), default=False)
+    current_pupils = models.PositiveIntegerField(_("pupils"), null=True, blank=True)
+    refreshed_at = models.DateTimeField(_("refreshed at"), db_index=True)
+
+    class Meta:
+        verbose_name = _("board summary")
+        verbose_name_plural = _("board summaries")
+
+    def __str__(self) -> str:
+        return str(self.board_id)

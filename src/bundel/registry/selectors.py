@@ -1,6 +1,7 @@
 """Reading the registry. Registry data is public open data: everyone may read it.
 
-A board's sectors and pupils are derived here from its locations and pupil counts.
+A board's current place, sectors, locations and pupils come from its summary row
+(`summaries.py`); its pupils at other count dates are derived here from the counts.
 """
 
 from dataclasses import dataclass
@@ -11,7 +12,7 @@ from operator import or_
 from django.db.models import (
     Count,
     Exists,
-    IntegerField,
+    F,
     Max,
     OuterRef,
     Q,
@@ -62,33 +63,19 @@ def _current_filter(dates: dict[str, date], prefix: str = "") -> Q:
     )
 
 
-def _sum_subquery(queryset: QuerySet, field: str) -> Subquery:
-    return Subquery(
-        queryset.order_by().values("board").annotate(total=Sum(field)).values("total")[:1],
-        output_field=IntegerField(),
-    )
+def with_registry_figures(boards: QuerySet[Board]) -> QuerySet[Board]:
+    """Annotate each board with its place, sectors, locations and current pupils (as
+    `main_place`, `has_po`, `has_vo`, `location_count`, `current_pupils`).
 
-
-def with_registry_figures(boards: QuerySet[Board], *, dates: dict[str, date]) -> QuerySet[Board]:
-    """Annotate each board with its place, sectors, locations and current pupils.
-
-    Correlated subqueries, so a page of boards costs one query however many rows.
+    They come from the board's summary row (kept by `summaries.py`): one join, so a page
+    of boards is one plain query however many rows.
     """
-    locations = Location.objects.filter(board=OuterRef("pk"))
-    largest = (
-        PupilCount.objects.filter(board=OuterRef("pk"), pupils__isnull=False)
-        .order_by("-pupils", "location__code")
-        .values("location__place")[:1]
-    )
-    first_place = locations.order_by("code").values("place")[:1]
-    counts = PupilCount.objects.filter(_current_filter(dates), board=OuterRef("pk"))
-    location_count = locations.order_by().values("board").annotate(n=Count("pk")).values("n")[:1]
     return boards.annotate(
-        main_place=Coalesce(Subquery(largest), Subquery(first_place), Value("")),
-        location_count=Coalesce(Subquery(location_count), 0),
-        has_po=Exists(locations.filter(sector_type__in=PO_SECTOR_TYPES)),
-        has_vo=Exists(locations.filter(sector_type__in=VO_SECTOR_TYPES)),
-        current_pupils=_sum_subquery(counts, "pupils"),
+        main_place=Coalesce(F("summary__main_place"), Value("")),
+        location_count=Coalesce(F("summary__location_count"), 0),
+        has_po=Coalesce(F("summary__has_po"), False),
+        has_vo=Coalesce(F("summary__has_vo"), False),
+        current_pupils=F("summary__current_pupils"),
     )
 
 
@@ -128,17 +115,15 @@ def board_list(
         )
     if province:
         boards = boards.filter(Exists(locations.filter(province=province)))
-    po = Exists(locations.filter(sector_type__in=PO_SECTOR_TYPES))
-    vo = Exists(locations.filter(sector_type__in=VO_SECTOR_TYPES))
     if sector == Sector.PO:
-        boards = boards.filter(po, ~vo)
+        boards = boards.filter(summary__has_po=True, summary__has_vo=False)
     elif sector == Sector.VO:
-        boards = boards.filter(vo, ~po)
+        boards = boards.filter(summary__has_vo=True, summary__has_po=False)
     elif sector == Sector.BOTH:
-        boards = boards.filter(po, vo)
+        boards = boards.filter(summary__has_po=True, summary__has_vo=True)
     elif sector in SectorType.values:
         boards = boards.filter(Exists(locations.filter(sector_type=sector)))
-    boards = with_registry_figures(boards, dates=latest_count_dates())
+    boards = with_registry_figures(boards)
     if order == "pupils":
         return boards.order_by(Coalesce("current_pupils", 0).desc(), "duo_number")
     return boards.order_by("duo_number")
@@ -171,9 +156,7 @@ def board_pupils_by_date(board: Board) -> list[PupilsAtDate]:
 
 def board_detail(*, user, duo_number: str) -> Board:
     """One board with its figures; raises Board.DoesNotExist."""
-    boards = with_registry_figures(
-        boards_visible_to(user).filter(duo_number=duo_number), dates=latest_count_dates()
-    )
+    boards = with_registry_figures(boards_visible_to(user).filter(duo_number=duo_number))
     return boards.get()
 
 

@@ -1,7 +1,12 @@
+from urllib.parse import urlencode
+
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from bundel.audit.selectors import audit_entries_for
@@ -12,6 +17,7 @@ from . import selectors
 from .constants import Sector
 from .forms import BoardFilterForm
 from .models import Board, Location
+from .summaries import registry_cached
 
 
 def _sector_label(board) -> str:
@@ -21,18 +27,44 @@ def _sector_label(board) -> str:
 
 def board_list(request):
     form = BoardFilterForm(request.GET)
-    boards = selectors.board_list(user=request.user, **form.filters())
+    filters = form.filters()
     fmt = request.GET.get("format")
     if fmt in FORMATS:
-        return _export(fmt, boards)
-    page = Paginator(boards, settings.LIST_PAGE_SIZE).get_page(request.GET.get("page"))
-    for board in page:
-        board.sector_label = _sector_label(board)
-    query = request.GET.copy()
-    query.pop("page", None)
-    context = {"form": form, "page": page, "query": query.urlencode()}
-    template = "registry/_board_results.html" if request.htmx else "registry/board_list.html"
-    return render(request, template, context)
+        return _export(fmt, selectors.board_list(user=request.user, **filters))
+    results = _board_results(request, filters)
+    if request.htmx:
+        return HttpResponse(results)
+    return render(request, "registry/board_list.html", {"form": form, "results": results})
+
+
+def form_query(filters: dict) -> str:
+    """The query string of these filters (for the pager and export links): the form's
+    own parameters only, defaults left out, so equal filters give equal links."""
+    names = {"search": "q", "sector": "sector", "province": "province", "order": "order"}
+    values = {names[k]: v for k, v in filters.items() if v and (k, v) != ("order", "duo_number")}
+    return urlencode(values)
+
+
+def _board_results(request, filters: dict) -> str:
+    """The rendered result list (count, table, pager) of these filters and page.
+
+    Registry data is public and the same for everyone, so the fragment is cached per
+    filters, page and language under the registry's version: any change of a board,
+    location or pupil count (import, admin) gives the next request a new key.
+    """
+    page_number = (request.GET.get("page") or "1")[:20]
+
+    def render_results() -> str:
+        boards = selectors.board_list(user=request.user, **filters)
+        page = Paginator(boards, settings.LIST_PAGE_SIZE).get_page(page_number)
+        for board in page:
+            board.sector_label = _sector_label(board)
+        context = {"page": page, "query": form_query(filters)}
+        return render_to_string("registry/_board_results.html", context, request)
+
+    parts = (get_language(), tuple(sorted(filters.items())), page_number)
+    results = registry_cached("board-list", parts, render_results)
+    return mark_safe(results)  # rendered above by our template, which escapes
 
 
 def _export(fmt: str, boards):

@@ -4,12 +4,16 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
+from bundel.core import versions
 from bundel.core.linechart import line_chart
 from bundel.registry.constants import Province, SectorType
+from bundel.registry.summaries import registry_cached
 
 from .selectors import GROUPS, SupportFigures, support_at, support_breakdown, support_history
 
@@ -90,6 +94,13 @@ def _chart(history: list[SupportFigures]) -> dict:
 
 def dashboard(request):
     on, error = _date_from(request)
+    parts = (on, error, get_language(), versions.current("support"))
+    body = registry_cached("support-dashboard", parts, lambda: _dashboard_body(request, on, error))
+    return render(request, "support/dashboard.html", {"body": mark_safe(body)})
+
+
+def _dashboard_body(request, on: date, error: str) -> str:
+    """The dashboard's content (aggregates only, the same for everyone), rendered."""
     history = support_history(on)
     figures = history[-1] if history and history[-1].date == on else support_at(on)
     breakdown = support_breakdown(figures)
@@ -108,4 +119,4 @@ def dashboard(request):
             (_("Sector type"), _breakdown_rows(breakdown["sector_type"], SectorType.choices)),
         ],
     }
-    return render(request, "support/dashboard.html", context)
+    return render_to_string("support/_dashboard_body.html", context, request)

@@ -66,6 +66,8 @@ VERBS = {
     "two_factor_turned_off": _("two-factor login turned off"),
     "two_factor_reset": _("two-factor login reset"),
     "two_factor_installed": _("two-factor login installed"),
+    "backup_codes_generated": _("backup codes generated"),
+    "backup_code_used": _("backup code used"),
     "api_token_created": _("API token created"),
     "api_token_revoked": _("API token revoked"),
 }

@@ -8,7 +8,7 @@ from django.conf import settings
 from bundel.membership.constants import MEMBER_STATES
 from bundel.membership.models import Membership
 from bundel.registry.models import Board
-from bundel.registry.selectors import latest_count_dates, with_registry_figures
+from bundel.registry.selectors import with_registry_figures
 
 from ..chambers import Chamber, chamber_for
 from ..seats import Allocation, allocate_seats
@@ -25,7 +25,7 @@ class ChamberSeats:
 
 def board_chamber(board: Board) -> Chamber | None:
     """A board's chamber from its registry data at the latest count date (one query)."""
-    figures = with_registry_figures(Board.objects.filter(pk=board.pk), dates=latest_count_dates())
+    figures = with_registry_figures(Board.objects.filter(pk=board.pk))
     row = figures.values("has_po", "has_vo", "current_pupils").first()
     if row is None:
         return None
@@ -35,7 +35,7 @@ def board_chamber(board: Board) -> Chamber | None:
 def member_chambers() -> tuple[Counter, Counter]:
     """Member boards and their pupils per chamber, from the registry (two queries)."""
     ids = Membership.objects.filter(state__in=MEMBER_STATES).values("board_id")
-    boards = with_registry_figures(Board.objects.filter(pk__in=ids), dates=latest_count_dates())
+    boards = with_registry_figures(Board.objects.filter(pk__in=ids))
     members, pupils = Counter(), Counter()
     for board in boards:
         chamber = chamber_for(has_po=board.has_po, has_vo=board.has_vo, pupils=board.current_pupils)

@@ -17,7 +17,7 @@ from bundel.audit.services import audit_log
 from bundel.core.errors import RuleViolation, StateConflict
 from bundel.membership.selectors import is_member, member_board_ids
 from bundel.registry.models import Board
-from bundel.registry.selectors import latest_count_dates, with_registry_figures
+from bundel.registry.selectors import with_registry_figures
 
 from ..chambers import chamber_for
 from ..constants import Body, Chamber, Phase
@@ -66,9 +66,7 @@ def _require_member_chamber(election: Election, board: Board) -> Chamber:
 
 def _roll(seats: dict[str, int]) -> list[tuple[Board, Chamber]]:
     """The member boards now, with their chambers, for the chambers that have seats."""
-    boards = with_registry_figures(
-        Board.objects.filter(pk__in=member_board_ids()), dates=latest_count_dates()
-    )
+    boards = with_registry_figures(Board.objects.filter(pk__in=member_board_ids()))
     roll = []
     for board in boards:
         chamber = chamber_for(has_po=board.has_po, has_vo=board.has_vo, pupils=board.current_pupils)

@@ -16,7 +16,8 @@ from django.utils.translation import gettext as _
 
 from bundel.audit.services import Change, audit_log_many, diff
 
-from ..models import Board, Location, PupilCount, School
+from ..models import Board, BoardSummary, Location, PupilCount, School
+from ..summaries import refresh_board_summaries
 from .errors import DuoImportError
 from .layouts import CountRecord, LocationRecord, Options, ParsedFile, detect_layout, parse
 from .reader import read_rows
@@ -115,6 +116,8 @@ class _Writer:
         schools = self._write_schools(locations)
         location_objs = self._write_locations(locations, boards, schools)
         self._write_counts(counts, location_objs, boards, locations)
+        if self.report.changed or not BoardSummary.objects.exists():
+            refresh_board_summaries()  # bulk writes send no signals
         audit_log_many(
             self.audit, actor=self.by, actor_label=self._actor_label(), batch_size=self.batch
         )

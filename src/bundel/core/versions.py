@@ -1,0 +1,49 @@
+"""Named data versions for caches: a token that changes whenever that data changes.
+
+`bump(name)` is called by the signals of the models the data is made of (see the apps'
+`ready()`); cached results are stored under the current token, so a change makes the
+next request compute anew and old entries simply expire. The tokens live in the cache
+itself: every web process sees the same ones when the cache is shared (Redis in
+production, `CACHE_URL`); `make run` is one process. A token that is missing (evicted,
+or a new cache) is a new one: a miss, never a stale hit.
+"""
+
+import uuid
+
+from django.core.cache import cache
+from django.db import transaction
+
+FOREVER = None
+
+
+def _key(name: str) -> str:
+    return f"version:{name}"
+
+
+def current(name: str) -> str:
+    token = cache.get(_key(name))
+    if token is None:
+        cache.add(_key(name), uuid.uuid4().hex, FOREVER)
+        token = cache.get(_key(name))
+    return token
+
+
+def bump(name: str) -> None:
+    """Now (this transaction's own later reads) and again at commit (so that a request
+    that computed from the data before the commit cannot leave its result current)."""
+
+    def new_token() -> None:
+        cache.set(_key(name), uuid.uuid4().hex, FOREVER)
+
+    new_token()
+    transaction.on_commit(new_token)
+
+
+def bumper(name: str):
+    """A signal receiver that bumps `name`."""
+
+    def receiver(sender, **kwargs) -> None:
+        bump(name)
+
+    receiver.__name__ = f"bump_{name}"
+    return receiver
