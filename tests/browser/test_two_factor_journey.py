@@ -54,6 +54,9 @@ def test_staff_set_up_an_app_and_give_its_code_at_every_login(live_server, page,
 
     page.get_by_label("Code", exact=True).fill(app_code(secret))
     page.get_by_role("button", name="Confirm").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Backup codes")
+    assert len(page.locator("[data-backup-code]").all_inner_texts()) == 10
+    page.get_by_role("link", name="I have stored them: continue").click()
     expect(page.get_by_text("Site administration")).to_be_visible()
 
     page.get_by_role("button", name="Log out").first.click()

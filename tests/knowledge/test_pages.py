@@ -126,9 +126,14 @@ def test_the_search_page_asks_a_fixed_number_of_queries(
     client.force_login(member)
     for n in range(2):
         make_document(staff, title=f"Aanbesteding {n}", tags=["a", "b"], body="Aanbestedingen.")
-    with django_assert_max_num_queries(9) as two:
+    with django_assert_max_num_queries(10) as two:
         response = client.get("/knowledge/", {"q": "aanbesteding"})
     assert len(page_titles(response)) == 2
+    # Asked again: the page is cached for this audience (session, user, its levels, and
+    # the board named in the header).
+    with django_assert_max_num_queries(4):
+        again = client.get("/knowledge/", {"q": "aanbesteding"})
+    assert page_titles(again) == page_titles(response)
     for n in range(2, 50):
         make_document(staff, title=f"Aanbesteding {n}", tags=[f"t{n}"], body="Aanbestedingen.")
 
@@ -355,3 +360,20 @@ def test_the_export_dates_a_document_by_the_local_day(login, staff):
     rows = [line.split(";") for line in response.content.decode("utf-8-sig").splitlines()]
     assert rows[1][0] == "Laat op de avond"
     assert rows[1][rows[0].index("Updated")] == "2026-03-02"
+
+
+def test_the_cached_search_page_follows_changes_and_audiences(client, staff, member):
+    """The search page is cached per audience; a new or changed document shows at once,
+    and staff (their own audience) keep their link to a new document."""
+    make_document(staff, title="Aanbesteding Wifi", visibility="members")
+    client.force_login(member)
+    assert page_titles(client.get("/knowledge/")) == ["Aanbesteding Wifi"]
+    make_document(staff, title="Leidraad Glasvezel", visibility="members")
+    assert sorted(page_titles(client.get("/knowledge/"))) == [
+        "Aanbesteding Wifi",
+        "Leidraad Glasvezel",
+    ]
+    client.logout()
+    assert page_titles(client.get("/knowledge/")) == []  # anonymous: public only
+    client.force_login(staff)
+    assert b'href="/knowledge/new/"' in client.get("/knowledge/").content

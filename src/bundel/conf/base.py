@@ -157,9 +157,11 @@ LOGGING = {
 DUO_MANIFEST = env.path("DUO_MANIFEST", default=BASE_DIR / "data" / "duo" / "manifest.toml")
 # Rows per page on list pages.
 LIST_PAGE_SIZE = env.int("LIST_PAGE_SIZE", default=50)
-# Registry lists (pages and API) are cached per filters and page under the registry's
-# version, which moves with every change; this bounds how long an unused entry is kept.
-REGISTRY_CACHE_SECONDS = env.int("REGISTRY_CACHE_SECONDS", default=3600)
+# Lists that are the same for everyone (the registry's pages and API, the support
+# dashboard, knowledge search per audience) are cached under a version of their data that
+# moves with every change (bundel.core.versions); this bounds how long an unused entry
+# is kept.
+CACHED_RESULTS_SECONDS = env.int("CACHED_RESULTS_SECONDS", default=3600)
 # Password of the demo accounts that `manage.py setup_demo` creates (development only).
 DEMO_PASSWORD = env.str("DEMO_PASSWORD", default="bundel-demo-2026")
 # Rows written per INSERT/UPDATE batch by the DUO import.

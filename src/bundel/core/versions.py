@@ -8,8 +8,10 @@ production, `CACHE_URL`); `make run` is one process. A token that is missing (ev
 or a new cache) is a new one: a miss, never a stale hit.
 """
 
+import hashlib
 import uuid
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 
@@ -47,3 +49,21 @@ def bumper(name: str):
 
     receiver.__name__ = f"bump_{name}"
     return receiver
+
+
+def cached(name: str, parts, compute):
+    """`compute()`, cached under `name` and `parts` (repr-stable: they must name every
+    input of the result, a data version among them) for CACHED_RESULTS_SECONDS."""
+    raw = repr((name, parts)).encode()
+    key = f"cached:{name}:{hashlib.sha256(raw).hexdigest()}"
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value, settings.CACHED_RESULTS_SECONDS)
+    return value
+
+
+def request_parts(request) -> tuple:
+    """A request's query parameters as cache-key parts (the last value of each, as forms
+    read them; each value cut at 200 characters)."""
+    return tuple(sorted((k, v[:200]) for k, v in request.GET.items()))

@@ -10,12 +10,17 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import BadRequest, PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from bundel.core import versions
 from bundel.core.exports import FORMATS, export_response
+from bundel.core.versions import request_parts
 from bundel.membership.views import staff_required
 
 from . import forms, selectors
@@ -38,23 +43,38 @@ def index(request):
     fmt = request.GET.get("format")
     if fmt in FORMATS:
         return _export(request, fmt, filters)
-    documents = selectors.document_search(user=request.user, filters=filters)
-    page = Paginator(documents, settings.LIST_PAGE_SIZE).get_page(request.GET.get("page"))
-    page.object_list = selectors.with_snippets(page.object_list, filters.q)
-    query = request.GET.copy()
-    query.pop("page", None)
-    untagged = query.copy()
-    untagged.pop("tag", None)
-    context = {
-        "form": form,
-        "filters": filters,
-        "page": page,
-        "query": query.urlencode(),
-        "untagged_query": untagged.urlencode(),
-        "is_staff": request.user.is_authenticated and request.user.is_cooperative_staff,
-    }
-    template = "knowledge/_results.html" if request.htmx else "knowledge/index.html"
-    return render(request, template, context)
+    is_staff = request.user.is_authenticated and request.user.is_cooperative_staff
+    audience = "staff" if is_staff else selectors.visibility_levels(request.user)
+    parts = (audience, request_parts(request), get_language(), versions.current("knowledge"))
+
+    def results() -> str:
+        documents = selectors.document_search(user=request.user, filters=filters)
+        page = Paginator(documents, settings.LIST_PAGE_SIZE).get_page(request.GET.get("page"))
+        page.object_list = selectors.with_snippets(page.object_list, filters.q)
+        query = request.GET.copy()
+        query.pop("page", None)
+        untagged = query.copy()
+        untagged.pop("tag", None)
+        context = {
+            "form": form,
+            "filters": filters,
+            "page": page,
+            "query": query.urlencode(),
+            "untagged_query": untagged.urlencode(),
+            "is_staff": is_staff,
+        }
+        return render_to_string("knowledge/_results.html", context, request)
+
+    def body() -> str:
+        context = {"form": form, "is_staff": is_staff, "results": mark_safe(results())}
+        return render_to_string("knowledge/_index_body.html", context, request)
+
+    # The page is the same for everyone of one audience (staff, or the visibility levels
+    # a user reads): cached under the knowledge base's version (see apps.py).
+    if request.htmx:
+        return HttpResponse(versions.cached("knowledge-results", parts, results))
+    content = mark_safe(versions.cached("knowledge-index", parts, body))  # escaped when rendered
+    return render(request, "knowledge/index.html", {"content": content})
 
 
 @staff_required

@@ -175,17 +175,8 @@ def board_deleted(sender, instance, **kwargs) -> None:
 
 def registry_cached(name: str, parts, compute):
     """`compute()`, cached under the registry's version: for anything derived from the
-    registry alone (public data, the same for everyone). `parts` (hashable, repr-stable)
-    tell one variant from another, e.g. the filters and the language."""
-    import hashlib
+    registry alone (public data, the same for everyone). `parts` (repr-stable) tell one
+    variant from another, e.g. the filters and the language."""
+    from bundel.core.versions import cached
 
-    from django.conf import settings
-    from django.core.cache import cache
-
-    raw = repr((str(registry_version()), name, parts)).encode()
-    key = f"registry:{name}:{hashlib.sha256(raw).hexdigest()}"
-    value = cache.get(key)
-    if value is None:
-        value = compute()
-        cache.set(key, value, settings.REGISTRY_CACHE_SECONDS)
-    return value
+    return cached(name, (str(registry_version()), parts), compute)

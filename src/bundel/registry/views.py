@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from bundel.audit.selectors import audit_entries_for
 from bundel.core.charts import bar_chart
 from bundel.core.exports import FORMATS, export_response
+from bundel.core.versions import request_parts
 
 from . import selectors
 from .constants import Sector
@@ -31,10 +32,28 @@ def board_list(request):
     fmt = request.GET.get("format")
     if fmt in FORMATS:
         return _export(fmt, selectors.board_list(user=request.user, **filters))
-    results = _board_results(request, filters)
+    page_number = (request.GET.get("page") or "1")[:20]
+
+    def results() -> str:
+        boards = selectors.board_list(user=request.user, **filters)
+        page = Paginator(boards, settings.LIST_PAGE_SIZE).get_page(page_number)
+        for board in page:
+            board.sector_label = _sector_label(board)
+        context = {"page": page, "query": form_query(filters)}
+        return render_to_string("registry/_board_results.html", context, request)
+
+    def body() -> str:
+        context = {"form": form, "results": mark_safe(results())}
+        return render_to_string("registry/_board_list_body.html", context, request)
+
+    # Registry data is public and the same for everyone: the page's content (form and
+    # results) is cached per query and language under the registry's version, which any
+    # change of a board, location or pupil count (import, admin) moves on.
+    parts = (get_language(), request_parts(request))
     if request.htmx:
-        return HttpResponse(results)
-    return render(request, "registry/board_list.html", {"form": form, "results": results})
+        return HttpResponse(registry_cached("board-results", parts, results))
+    content = mark_safe(registry_cached("board-list", parts, body))  # escaped when rendered
+    return render(request, "registry/board_list.html", {"content": content})
 
 
 def form_query(filters: dict) -> str:
@@ -43,28 +62,6 @@ def form_query(filters: dict) -> str:
     names = {"search": "q", "sector": "sector", "province": "province", "order": "order"}
     values = {names[k]: v for k, v in filters.items() if v and (k, v) != ("order", "duo_number")}
     return urlencode(values)
-
-
-def _board_results(request, filters: dict) -> str:
-    """The rendered result list (count, table, pager) of these filters and page.
-
-    Registry data is public and the same for everyone, so the fragment is cached per
-    filters, page and language under the registry's version: any change of a board,
-    location or pupil count (import, admin) gives the next request a new key.
-    """
-    page_number = (request.GET.get("page") or "1")[:20]
-
-    def render_results() -> str:
-        boards = selectors.board_list(user=request.user, **filters)
-        page = Paginator(boards, settings.LIST_PAGE_SIZE).get_page(page_number)
-        for board in page:
-            board.sector_label = _sector_label(board)
-        context = {"page": page, "query": form_query(filters)}
-        return render_to_string("registry/_board_results.html", context, request)
-
-    parts = (get_language(), tuple(sorted(filters.items())), page_number)
-    results = registry_cached("board-list", parts, render_results)
-    return mark_safe(results)  # rendered above by our template, which escapes
 
 
 def _export(fmt: str, boards):

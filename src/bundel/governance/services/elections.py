@@ -379,7 +379,7 @@ def election_count(*, election: Election, by) -> list[Result]:
     election = _locked(election)
     _require_phase(election, Phase.CLOSED, _("count the votes"))
     seats = dict(election.chambers.values_list("chamber", "seats"))
-    candidates = {c.pk: c for c in election.candidates.all()}
+    candidates = {c.pk: c for c in election.candidates.select_related("board")}
     votes = dict.fromkeys(candidates, 0)
     for _chamber, candidate_id in _reshuffle_ballots(election):
         votes[candidate_id] += 1
