@@ -13,7 +13,8 @@ it holds no registry yet: the whole DUO registry and the demo memberships are lo
 
 Settings (environment): LOAD_REQUESTS (per URL, default 100), LOAD_THROUGHPUT_REQUESTS
 (per URL of the throughput phase, default 400), LOAD_CLIENTS (16), LOAD_WORKERS (gunicorn
-workers, 4), LOAD_MAX_SECONDS (the whole run's bound, 900).
+workers, 4), LOAD_MAX_SECONDS (the whole run's bound, 900), LOAD_CACHE_URL (the workers'
+shared cache, emptied at the start; default redis://127.0.0.1:6379/13).
 """
 
 import http.client
@@ -41,6 +42,7 @@ MAX_SECONDS = float(os.environ.get("LOAD_MAX_SECONDS", "900"))
 ALONE = 10  # requests per URL by a single client, for the service time
 HOST = "127.0.0.1"
 TRIVIAL = "/i18n/setlang/"  # Django's set_language: a GET is a redirect, nothing else
+CACHE_URL = os.environ.get("LOAD_CACHE_URL", "redis://127.0.0.1:6379/13")  # emptied at start
 
 
 @dataclass(frozen=True)
@@ -88,6 +90,8 @@ def _server_env(database_url: str, static_root: Path) -> dict:
         "STATIC_ROOT": str(static_root),
         "MEDIA_ROOT": str(settings.MEDIA_ROOT),
         "LOG_LEVEL": "WARNING",
+        # One cache for all workers, as in production (docs/operations.md).
+        "CACHE_URL": CACHE_URL,
     }
 
 
@@ -102,6 +106,9 @@ class Server:
 
     def __enter__(self):
         env = _server_env(self.database_url, self.folder / "static")
+        import redis
+
+        redis.Redis.from_url(CACHE_URL).flushdb()  # nothing cached from another data set
         start = time.perf_counter()
         subprocess.run(
             [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
