@@ -221,7 +221,7 @@ def small_world_counts() -> tuple[dict, dict]:
     from bundel.knowledge.models import Document, DocumentVersion
     from bundel.knowledge.search import index_document
     from bundel.membership.models import Agreement, Membership
-    from bundel.registry.models import Board, Location, PupilCount, School
+    from bundel.registry.models import Board, BoardSummary, Location, PupilCount, School
     from bundel.subscriptions.models import MigrationWave, Order, Subscription
 
     boards, total = [], 0
@@ -232,13 +232,16 @@ def small_world_counts() -> tuple[dict, dict]:
         total += board.locations.count()
     documents = list(Document.objects.order_by("pk").values_list("pk", flat=True)[:20])
     staff = User(username="bench-small", role="staff", is_staff=True, email="s@bundel.test")
-    staff.pk = User.objects.order_by("-pk").values_list("pk", flat=True).first() + 1
+    with connection.cursor() as cursor:  # an id of the sequence: later inserts skip it
+        cursor.execute("SELECT nextval(pg_get_serial_sequence('accounts_user', 'id'))")
+        staff.pk = cursor.fetchone()[0]
     waves = MigrationWave.objects.filter(board__in=boards)
     copies = [
         _copies(Board.objects.filter(pk__in=boards), staff),
         _copies(School.objects.filter(locations__board__in=boards).distinct(), staff),
         _copies(Location.objects.filter(board__in=boards), staff),
         _copies(PupilCount.objects.filter(board__in=boards, location__board__in=boards), staff),
+        _copies(BoardSummary.objects.filter(board__in=boards), staff),
         _copies(Membership.objects.filter(board__in=boards), staff),
         _copies(Agreement.objects.filter(membership__board__in=boards), staff),
         _copies(Order.objects.filter(board__in=boards), staff),

@@ -230,4 +230,3 @@ def test_the_dashboard_is_cached_until_what_it_is_made_of_changes(
     PupilCountFactory(location=location, pupils=500, count_date=date(2020, 10, 1))
     later = client.get(URL, {"date": "2021-01-01"})
     assert figures_of(later)["start_group"].pupils == 500
-

@@ -63,14 +63,13 @@ def tag_name(raw: str) -> str:
         return ""
     if len(name) > TAG_MAX_LENGTH:
         raise RuleViolation(
-            _("The tag “%(tag)s” is longer than %(max)s characters.")
-            % {"tag": name, "max": TAG_MAX_LENGTH},
+            _("The tag “%(tag)s” is longer than %(max)s characters."),
             code="tag_too_long",
-            params={"tag": name},
+            params={"tag": name, "max": TAG_MAX_LENGTH},
         )
     if not slugify(name):
         raise RuleViolation(
-            _("The tag “%(tag)s” has no letters or digits.") % {"tag": name},
+            _("The tag “%(tag)s” has no letters or digits."),
             code="tag_invalid",
             params={"tag": name},
         )
@@ -245,10 +244,9 @@ def document_add_version(
     current = _locked(document)
     if current.is_withdrawn:
         raise StateConflict(
-            _("“%(title)s” is withdrawn: reinstate it before adding a version.")
-            % {"title": current.title},
+            _("“%(title)s” is withdrawn: reinstate it before adding a version."),
             code="withdrawn",
-            params={"document": current.pk},
+            params={"title": current.title, "document": current.pk},
         )
     previous = current.current_version
     keep_from = None if remove_file else previous
@@ -347,9 +345,9 @@ def document_withdraw(*, document: Document, by, reason: str) -> Document:
     current = _locked(document)
     if current.is_withdrawn:
         raise StateConflict(
-            _("“%(title)s” is already withdrawn.") % {"title": current.title},
+            _("“%(title)s” is already withdrawn."),
             code="withdrawn",
-            params={"document": current.pk},
+            params={"title": current.title, "document": current.pk},
         )
     reason = reason.strip()
     if not reason:
@@ -377,9 +375,9 @@ def document_reinstate(*, document: Document, by) -> Document:
     current = _locked(document)
     if not current.is_withdrawn:
         raise StateConflict(
-            _("“%(title)s” is not withdrawn.") % {"title": current.title},
+            _("“%(title)s” is not withdrawn."),
             code="not_withdrawn",
-            params={"document": current.pk},
+            params={"title": current.title, "document": current.pk},
         )
     current.state = DocumentState.PUBLISHED
     current.withdrawn_at = None

@@ -89,7 +89,17 @@ class BaseOrderFormSet(forms.BaseFormSet):
             raise ValidationError(_("Choose a service and at least one location."))
 
 
-OrderFormSet = forms.formset_factory(OrderLineForm, formset=BaseOrderFormSet, extra=3)
+# Lines of one order (each for any number of locations). Also the most line forms a post
+# makes the page build: the posted TOTAL_FORMS is the client's (Django's own cap is 2000).
+ORDER_MAX_LINES = 50
+OrderFormSet = forms.formset_factory(
+    OrderLineForm,
+    formset=BaseOrderFormSet,
+    extra=3,
+    max_num=ORDER_MAX_LINES,
+    absolute_max=ORDER_MAX_LINES,
+    validate_max=True,
+)
 
 
 def default_start() -> date:

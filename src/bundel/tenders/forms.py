@@ -551,7 +551,17 @@ class BaseDemandFormSet(forms.BaseFormSet):
         ]
 
 
-DemandFormSet = forms.formset_factory(DemandLineForm, formset=BaseDemandFormSet, extra=2)
+# Rows of one lot's demand (each for any number of locations). Also the most row forms a
+# post makes the page build: the posted TOTAL_FORMS is the client's (Django's own cap is 2000).
+DEMAND_MAX_ROWS = 50
+DemandFormSet = forms.formset_factory(
+    DemandLineForm,
+    formset=BaseDemandFormSet,
+    extra=2,
+    max_num=DEMAND_MAX_ROWS,
+    absolute_max=DEMAND_MAX_ROWS,
+    validate_max=True,
+)
 
 
 def demand_initial(participation, lot) -> list[dict]:

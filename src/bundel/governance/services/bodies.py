@@ -69,10 +69,13 @@ def _check_origin(appointment: Appointment) -> None:
                 _(
                     "%(name)s is employed by %(board)s, a member board; the supervisory board "
                     "is independent of the members."
-                )
-                % {"name": appointment.name, "board": employed_by},
+                ),
                 code="employed_by_member",
-                params={"board": employed_by.duo_number},
+                params={
+                    "name": appointment.name,
+                    "board": str(employed_by),
+                    "board_code": employed_by.duo_number,
+                },
             )
         return
     if body == Body.BOARD and appointment.seat_kind != SeatKind.MEMBER:
@@ -84,10 +87,9 @@ def _check_origin(appointment: Appointment) -> None:
         )
     if not is_member(board):
         raise RuleViolation(
-            _("%(board)s is not a member of the cooperative; this seat is for a member board.")
-            % {"board": board},
+            _("%(board)s is not a member of the cooperative; this seat is for a member board."),
             code="not_member",
-            params={"board": board.duo_number},
+            params={"board": str(board), "board_code": board.duo_number},
         )
     if body == Body.COUNCIL:
         chamber = board_chamber(board)
