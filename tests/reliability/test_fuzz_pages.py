@@ -484,5 +484,5 @@ def test_the_forms_of_a_page_answer_generated_posts(site, name):
                     failures.append(f"{role}: POST {target} {shown(pairs, raw)}: {problem}")
 
             check(as_sent(form))
-            run_examples(POST_EXAMPLES, post_examples(form), check, key=" ".join(key))
+            run_examples(POST_EXAMPLES, post_examples(form), check, key=repr(key))
     assert not failures, "\n".join(failures[:10]) + f"\n({len(failures)} in all)"
