@@ -94,14 +94,25 @@ def board_detail(request, duo_number: str):
         board = selectors.board_detail(user=request.user, duo_number=duo_number)
     except Board.DoesNotExist:
         raise Http404(_("No board with DUO number %(n)s.") % {"n": duo_number}) from None
-    by_date = selectors.board_pupils_by_date(board)
-    chart = bar_chart([(at.count_date.strftime("%d-%m-%Y"), at.total) for at in by_date])
+
+    def registry_part() -> str:
+        """Pupils per count date and the locations: public registry data, the same for
+        everyone, cached per board and language under the registry's version."""
+        by_date = selectors.board_pupils_by_date(board)
+        chart = bar_chart([(at.count_date.strftime("%d-%m-%Y"), at.total) for at in by_date])
+        context = {
+            "board": board,
+            "pupils_by_date": list(reversed(by_date)),
+            "chart": chart,
+            "locations": selectors.board_locations(board),
+        }
+        return render_to_string("registry/_board_detail_registry.html", context, request)
+
+    part = registry_cached("board-detail", (board.pk, get_language()), registry_part)
     context = {
         "board": board,
         "sector_label": _sector_label(board),
-        "pupils_by_date": list(reversed(by_date)),
-        "chart": chart,
-        "locations": selectors.board_locations(board),
+        "registry_part": mark_safe(part),  # rendered by our template, which escapes
         "audit": audit_entries_for(obj=board, user=request.user)[:50],
     }
     return render(request, "registry/board_detail.html", context)
