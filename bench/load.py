@@ -40,6 +40,7 @@ CLIENTS = int(os.environ.get("LOAD_CLIENTS", "16"))
 WORKERS = int(os.environ.get("LOAD_WORKERS", "4"))
 MAX_SECONDS = float(os.environ.get("LOAD_MAX_SECONDS", "900"))
 ALONE = 10  # requests per URL by a single client, for the service time
+WRK_SECONDS = int(os.environ.get("LOAD_WRK_SECONDS", "5"))
 HOST = "127.0.0.1"
 TRIVIAL = "/i18n/setlang/"  # Django's set_language: a GET is a redirect, nothing else
 CACHE_URL = os.environ.get("LOAD_CACHE_URL", "redis://127.0.0.1:6379/13")  # emptied at start
@@ -226,6 +227,69 @@ def hammer(
     return tallies, time.perf_counter() - start
 
 
+WRK_SCRIPT = """
+done = function(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format("WRK %d %d %.3f %.3f %.3f %d\\n", summary.requests, summary.duration,
+    latency:percentile(50) / 1000, latency:percentile(95) / 1000, latency:percentile(99) / 1000,
+    e.connect + e.read + e.write + e.timeout + e.status))
+end
+"""
+
+
+@dataclass
+class WrkResult:
+    requests: int
+    seconds: float
+    p50: float
+    p95: float
+    p99: float
+    errors: int
+
+    @property
+    def rate(self) -> float:
+        return self.requests / self.seconds if self.seconds else 0.0
+
+
+def wrk(port: int, target: Target, cookies: dict, seconds: int) -> WrkResult | None:
+    """`target` alone for `seconds` by CLIENTS connections of wrk (a C load generator: it
+    leaves the cores to the server). None when wrk is not installed."""
+    binary = shutil.which("wrk")
+    if binary is None:
+        return None
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
+        script.write(WRK_SCRIPT)
+    headers = ["-H", "X-Forwarded-Proto: https", "-H", "Accept: text/html,application/json"]
+    if cookies.get(target.who):
+        headers += ["-H", f"Cookie: {cookies[target.who]}"]
+    try:
+        out = subprocess.run(
+            [
+                binary,
+                "-t2",
+                f"-c{CLIENTS}",
+                f"-d{seconds}s",
+                "--timeout",
+                "30s",
+                "-s",
+                script.name,
+                *headers,
+                f"http://{HOST}:{port}{target.path}",
+            ],
+            capture_output=True,
+            text=True,
+            check=True,
+            timeout=seconds + 60,
+        ).stdout
+    finally:
+        os.unlink(script.name)
+    line = next(line for line in out.splitlines() if line.startswith("WRK "))
+    requests, micros, p50, p95, p99, errors = line.split()[1:]
+    return WrkResult(
+        int(requests), int(micros) / 1e6, float(p50), float(p95), float(p99), int(errors)
+    )
+
+
 # --- the pages and who asks -----------------------------------------------------------------
 
 
@@ -314,6 +378,7 @@ class LoadResult:
     wall: float
     alone: dict  # Target -> Tally: one client, one request at a time (the service time)
     throughput: dict  # label -> (requests per second, errors)
+    per_url_wrk: dict = field(default_factory=dict)  # Target -> WrkResult (each URL alone)
 
     @property
     def errors(self) -> int:
@@ -321,6 +386,7 @@ class LoadResult:
             sum(t.errors for t in self.per_url.values())
             + sum(t.errors for t in self.alone.values())
             + sum(e for _rps, e in self.throughput.values())
+            + sum(r.errors for r in self.per_url_wrk.values())
         )
 
     def ratio(self, label: str) -> float:
@@ -354,7 +420,16 @@ def measure(database_url: str) -> LoadResult:
             )
             tally = tallies[target]
             throughput[target.path] = (len(tally.times) / seconds, tally.errors)
-    return LoadResult(per_url=per_url, wall=wall, alone=alone, throughput=throughput)
+        # Each URL alone under CLIENTS connections of wrk, WRK_SECONDS each.
+        per_url_wrk = {}
+        for target in pages:
+            found = wrk(server.port, target, cookies, WRK_SECONDS)
+            if found is None:
+                break
+            per_url_wrk[target] = found
+    return LoadResult(
+        per_url=per_url, wall=wall, alone=alone, throughput=throughput, per_url_wrk=per_url_wrk
+    )
 
 
 def report(result: LoadResult, board) -> None:
@@ -380,6 +455,26 @@ def report(result: LoadResult, board) -> None:
     for label, (rps, errors) in result.throughput.items():
         ratio = "" if label == TRIVIAL else f"  {result.ratio(label):6.1%} of the trivial view"
         print(f"  {label:40} {rps:7.1f} requests/s  errors {errors}{ratio}")
+    if result.per_url_wrk:
+        trivial = next(r for t, r in result.per_url_wrk.items() if t.path == TRIVIAL)
+        print(
+            f"\nEach URL alone under {CLIENTS} connections of wrk ({WRK_SECONDS} s each; "
+            "wrk leaves the cores to the server):"
+        )
+        print(
+            f"{'request':54} {'req/s':>8} {'errors':>6} {'p50 ms':>8} {'p95 ms':>8} "
+            f"{'p99 ms':>8} {'of trivial':>10}"
+        )
+        for target, r in result.per_url_wrk.items():
+            share = ""
+            if target.path != TRIVIAL and trivial.rate:
+                share = f"{r.rate / trivial.rate:10.1%}"
+            print(
+                f"{target.label:54} {r.rate:8.1f} {r.errors:6} {r.p50:8.1f} {r.p95:8.1f} "
+                f"{r.p99:8.1f} {share}"
+            )
+    else:
+        print("\n(wrk is not installed: `apt-get install wrk` adds the per-URL phase)")
     print(f"Errors in all: {result.errors}")
 
 

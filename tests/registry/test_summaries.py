@@ -154,3 +154,15 @@ def test_refresh_of_all_boards_writes_one_row_each_and_is_idempotent():
     assert refresh_board_summaries() == 3
     assert BoardSummary.objects.count() == 3
     assert stored_figures() == reference_figures()
+
+
+@pytest.mark.django_db
+def test_the_board_page_shows_a_changed_location_at_once(client, staff):
+    board = BoardFactory(duo_number="41211")
+    location = LocationFactory(board=board, name="De Oude Naam")
+    assert "De Oude Naam" in client.get("/registry/boards/41211/").content.decode()
+
+    services.location_update(location=location, by=staff, name="De Nieuwe Naam")
+
+    page = client.get("/registry/boards/41211/").content.decode()
+    assert "De Nieuwe Naam" in page and "De Oude Naam" not in page
