@@ -1,4 +1,5 @@
-"""What the API fuzzing (test_fuzz_api.py) found, each fixed and kept fixed.
+"""What the API fuzzing (test_fuzz_api.py) and the page fuzzing found, each fixed and kept
+fixed.
 
 1. membership and subscriptions: an id that is not a number in the path of an action
    (`POST /api/v1/memberships/$/settlement/`, `/waves/x/start/`, `/waves/x/complete/`,

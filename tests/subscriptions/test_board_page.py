@@ -36,14 +36,18 @@ def test_subscriptions_per_location_with_state_prices_and_dates(
     assert [loc.code for loc, _subs in by_location] == sorted(
         [first_location.code, second_location.code]
     )
-    assert [[s.product.code for s in subs] for _loc, subs in by_location] == [
+    assert [[row.subscription.product.code for row in rows] for _loc, rows in by_location] == [
         ["connectivity", "security"]
     ] * 2
     html = response.content.decode()
     assert "€ 480.00" in html and "€ 501.60" in html  # price, and with 2% + 2.5%
     assert "€ 75.00" in html and "€ 78.75" in html
     assert f"01-01-{next_year}" in html and "Requested" in html
-    connectivity = next(s for s in by_location[0][1] if s.product.code == "connectivity")
+    connectivity = next(
+        row.subscription
+        for row in by_location[0][1]
+        if row.subscription.product.code == "connectivity"
+    )
     assert f'href="/services/41211/subscriptions/{connectivity.pk}/"' in html
     assert 'href="/services/41211/order/"' in html and 'href="/services/41211/costs/"' in html
 

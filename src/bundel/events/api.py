@@ -5,6 +5,7 @@ without a waiting list) or a 409 (already registered, cancelled) with the rule's
 and `code`."""
 
 from django.shortcuts import get_object_or_404
+from django.utils.translation import get_language
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.permissions import IsAuthenticated
@@ -139,7 +140,14 @@ class EventViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
 
     @extend_schema(parameters=[WHEN, KIND])
     def list(self, request, *args, **kwargs):
-        return super().list(request, *args, **kwargs)
+        """Cached per viewer (`selectors.viewer`), URL (filters, page, and the host the
+        links name) and language, under the events' version."""
+
+        def page() -> dict:
+            return dict(super(EventViewSet, self).list(request, *args, **kwargs).data)
+
+        parts = (selectors.viewer(request.user), request.build_absolute_uri(), get_language())
+        return Response(selectors.cached_list("api-event-list", parts, page))
 
 
 def _event(request, pk) -> Event:

@@ -9,12 +9,18 @@ Who sees an event, on every path (pages, API, feed, exports):
 - anyone else (the public, suppliers, boards without an open membership): none.
 """
 
+import hashlib
+from datetime import datetime
+
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
+from django.core.cache import cache
 from django.db.models import (
     Case,
     Count,
     Exists,
     IntegerField,
+    Min,
     OuterRef,
     Q,
     QuerySet,
@@ -28,6 +34,7 @@ from django.utils import timezone
 from bundel.accounts.constants import Role
 from bundel.audit.models import AuditEntry
 from bundel.audit.selectors import audit_entries_visible_to
+from bundel.core import versions
 from bundel.membership.constants import MEMBER_STATES
 from bundel.membership.constants import State as MembershipState
 from bundel.membership.models import Membership
@@ -126,6 +133,58 @@ def events_for(user, *, past: bool = False, kind: str = "") -> QuerySet[Event]:
     if past:
         return events.filter(ends_at__lt=now).order_by("-starts_at", "-pk")
     return events.filter(ends_at__gte=now).order_by("starts_at", "pk")
+
+
+# -- the lists, cached ------------------------------------------------------------------------
+
+
+def viewer(user) -> tuple:
+    """What a list of events shown to `user` depends on besides the events, as cache-key
+    parts: staff (who see every event and its link), or the states of the open
+    memberships of the person's board (the input of `_admits`: which events they see),
+    and the person's own registrations (`my_state`). Everyone with the same parts is
+    shown the same list. At most two small queries."""
+    if user is None or not user.is_authenticated:
+        return ("anonymous",)  # asked to log in
+    if user.is_cooperative_staff:
+        who = ("staff",)
+    elif (board_id := _board_of(user)) is None:
+        return ("nobody",)
+    else:
+        states = Membership.objects.filter(
+            board_id=board_id, state__in=(*MEMBER_STATES, *INTERESTED_STATES)
+        )
+        who = ("board", tuple(sorted(set(states.values_list("state", flat=True)))))
+    mine = Registration.objects.filter(user=user).order_by("event_id")
+    return (*who, tuple(mine.values_list("event_id", "pk", "state")))
+
+
+def next_change(now: datetime) -> datetime | None:
+    """The next moment a list of events changes by itself, without any data changing: an
+    event ends (it leaves the upcoming events for the past ones) or a registration
+    deadline passes (`registration_open`). None when no such moment is ahead."""
+    ahead = Event.objects.aggregate(
+        end=Min("ends_at", filter=Q(ends_at__gte=now)),
+        deadline=Min("registration_deadline", filter=Q(registration_deadline__gte=now)),
+    )
+    return min((moment for moment in ahead.values() if moment), default=None)
+
+
+def cached_list(name: str, parts: tuple, compute):
+    """`compute()` (a list of events, rendered or serialized) cached under `parts`, which
+    must name every input besides the events (the `viewer`, the request), and the
+    events' version (any change of an event or a registration: apps.py), until
+    `next_change`: a cached list is never shown after it would have changed."""
+    raw = repr((name, parts, versions.current("events"))).encode()
+    key = f"cached:{name}:{hashlib.sha256(raw).hexdigest()}"
+    now = timezone.now()
+    hit = cache.get(key)
+    if hit is not None and (hit[0] is None or now <= hit[0]):
+        return hit[1]
+    until = next_change(now)  # before computing: a change in between is not missed
+    value = compute()
+    cache.set(key, (until, value), settings.CACHED_RESULTS_SECONDS)
+    return value
 
 
 def registrations_visible_to(user) -> QuerySet[Registration]:

@@ -15,7 +15,10 @@ from django.core.exceptions import BadRequest, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
@@ -59,14 +62,23 @@ def _visible_event(user, pk: int) -> Event:
 def event_list(request):
     user = request.user
     form = forms.FilterForm(request.GET)
-    past = form.value("when") == "past"
-    events = selectors.events_for(user, past=past, kind=form.value("kind"))
-    page = Paginator(events, settings.LIST_PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    context = {"page": page, "form": form, "past": past, "query": query.urlencode()}
-    template = "events/_results.html" if request.htmx else "events/list.html"
-    return render(request, template, context)
+
+    def results() -> str:
+        past = form.value("when") == "past"
+        events = selectors.events_for(user, past=past, kind=form.value("kind"))
+        page = Paginator(events, settings.LIST_PAGE_SIZE).get_page(request.GET.get("page"))
+        query = request.GET.copy()
+        query.pop("page", None)
+        context = {"page": page, "past": past, "query": query.urlencode()}
+        return render_to_string("events/_results.html", context, request)
+
+    # The same for everyone shown the same (selectors.viewer): cached, per URL and
+    # language, under the events' version.
+    parts = (selectors.viewer(user), request.get_full_path(), get_language())
+    content = mark_safe(selectors.cached_list("event-results", parts, results))  # rendered
+    if request.htmx:
+        return HttpResponse(content)
+    return render(request, "events/list.html", {"form": form, "results": content})
 
 
 def _my_registration(user, event: Event) -> Registration | None:

@@ -6,12 +6,16 @@ the admin.
 """
 
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import generics, serializers
 from rest_framework.exceptions import NotFound
 from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+
+from bundel.core import versions
 
 from . import selectors
 from .models import Category, Document, DocumentVersion, Tag
@@ -181,9 +185,23 @@ class DocumentList(generics.ListAPIView):
         return selectors.document_search(user=self.request.user, filters=self.filters)
 
     def list(self, request, *args, **kwargs):
-        page = self.paginate_queryset(self.get_queryset())
-        documents = selectors.with_snippets(page, self.filters.q)
-        return self.get_paginated_response(self.get_serializer(documents, many=True).data)
+        """The same for everyone of one audience (`selectors.audience`): cached per URL
+        (filters, page, and the host the links name) and language, under the knowledge
+        base's version (see apps.py)."""
+
+        def page() -> dict:
+            page = self.paginate_queryset(self.get_queryset())
+            documents = selectors.with_snippets(page, self.filters.q)
+            serialized = self.get_serializer(documents, many=True).data
+            return dict(self.get_paginated_response(serialized).data)
+
+        parts = (
+            selectors.audience(request.user),
+            request.build_absolute_uri(),
+            get_language(),
+            versions.current("knowledge"),
+        )
+        return Response(versions.cached("api-document-list", parts, page))
 
 
 class DocumentDetail(generics.RetrieveAPIView):

@@ -22,6 +22,8 @@ from django.db.models.functions import Cast, Concat, Length, Replace, Substr
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
+from bundel.core import versions
+
 from .dutch import STOPWORDS, parse_query, query_stems, stem, stems, words
 from .models import Document, DocumentVersion
 
@@ -59,7 +61,10 @@ def _stem_text(values) -> str:
 
 
 def index_document(document: Document) -> None:
-    """Recompute the index of a document's title, summary, tags and current version."""
+    """Recompute the index of a document's title, summary, tags and current version.
+    Cached search results depend on it: a reindex (`knowledge_reindex`, which saves no
+    model) gives them a new key as a change of a document does (apps.py)."""
+    versions.bump("knowledge")
     version = (
         DocumentVersion.objects.filter(pk=document.current_version_id)
         .only("body", "extracted_text")

@@ -47,13 +47,22 @@ def visibility_levels(user) -> tuple[str, ...]:
     return (Visibility.PUBLIC,)
 
 
+def audience(user) -> str | tuple[str, ...]:
+    """Who `user` is to the knowledge base: "staff" (every document), else the visibility
+    levels they read. Everyone of one audience sees the same documents."""
+    if user is not None and user.is_authenticated and user.is_cooperative_staff:
+        return "staff"
+    return visibility_levels(user)
+
+
 def documents_visible_to(user) -> QuerySet[Document]:
     """Staff see every document, withdrawn ones too; anyone else the published
     documents of the levels they read."""
     documents = Document.objects.select_related("category", "current_version")
-    if user is not None and user.is_authenticated and user.is_cooperative_staff:
+    levels = audience(user)
+    if levels == "staff":
         return documents
-    return documents.filter(state=DocumentState.PUBLISHED, visibility__in=visibility_levels(user))
+    return documents.filter(state=DocumentState.PUBLISHED, visibility__in=levels)
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,8 @@ refused change shows the service's message, a forbidden one is a 403.
 """
 
 from collections import defaultdict
+from dataclasses import dataclass
+from functools import cache
 from itertools import groupby
 from operator import attrgetter
 
@@ -21,7 +23,8 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch
 from django.http import Http404, QueryDict
 from django.shortcuts import redirect, render
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -43,12 +46,15 @@ from .models import Subscription
 from .selectors import (
     board_costs,
     board_migration,
+    board_service_locations,
+    board_services,
     national_calendar,
     subscriptions_visible_to,
     waves_visible_to,
 )
 
 CALENDAR_WEEKS = 26
+LOCATIONS_PER_PAGE = 25  # of the services page; the migration plan shows them all
 
 
 def _services_board(user, duo_number: str) -> Board:
@@ -99,7 +105,7 @@ def _wave_location_choices(locations, points) -> list[tuple[str, str]]:
 
 
 def _waves(user, points, bound) -> list:
-    """[(point, [(name, form)])]: staff start and complete the waves."""
+    """[(point, location codes, [(name, form)])]: staff start and complete the waves."""
     rows = []
     for point in points:
         wave, names = point.wave, []
@@ -110,7 +116,8 @@ def _waves(user, points, bound) -> list:
         actions = [
             (name, _bound_or_new(bound, name, wave.pk, user=user, obj=wave)) for name in names
         ]
-        rows.append((point, actions))
+        codes = ", ".join(location.code for location in wave.locations.all())
+        rows.append((point, codes, actions))
     return rows
 
 
@@ -120,13 +127,86 @@ def _bound_or_new(bound, name, pk, **kwargs):
     return forms.WAVE_ACTIONS[name](prefix=f"{name}-{pk}", **kwargs)
 
 
+@dataclass(frozen=True)
+class ServiceRow:
+    """A subscription as the services page shows it, read and formatted here once:
+    template lookups, tags, filters and includes per row were most of the page's time."""
+
+    subscription: Subscription
+    url: str
+    product_code: str
+    product_name: str
+    capacity: str
+    state: str
+    state_label: str
+    monthly_price: str
+    monthly_charge: str
+    wished_start: str
+    active_on: str
+    ends_on: str
+    wave: str
+
+
+def _day(value) -> str:
+    return value.strftime("%d-%m-%Y") if value else ""
+
+
+def _service_rows(board: Board, subscriptions) -> list:
+    """[(location, [ServiceRow])], in the order of `subscriptions`."""
+    states = dict(SubscriptionState.choices)
+    label = cache(lambda state: str(states.get(state, state)))
+    money = cache(lambda amount: formats.number_format(amount, 2, force_grouping=True))
+    rows = [
+        ServiceRow(
+            subscription=s,
+            url=reverse("subscriptions:detail", args=[board.duo_number, s.pk]),
+            product_code=s.product.code,
+            product_name=s.product.name,
+            capacity=s.capacity.label,
+            state=s.state,
+            state_label=label(s.state),
+            monthly_price=money(s.monthly_price),
+            monthly_charge=money(s.monthly_charge),
+            wished_start=_day(s.wished_start),
+            active_on=_day(s.active_on),
+            ends_on=_day(s.ended_on or s.ends_on),
+            wave=s.wave.name if s.wave else "",
+        )
+        for s in subscriptions
+    ]
+    by_location = groupby(rows, lambda row: row.subscription.location)
+    return [(location, list(location_rows)) for location, location_rows in by_location]
+
+
+def _services(request, board: Board, acts: bool) -> dict:
+    """The board's services, a page of locations at a time, with the board's totals."""
+    user = request.user
+    places = board_service_locations(board, user)
+    page = Paginator(places, LOCATIONS_PER_PAGE).get_page(request.GET.get("page"))
+    on_page = [location_id for location_id, _count in page.object_list]
+    return {
+        "board": board,
+        "acts": acts,
+        "membership_note": _membership_note(board),
+        "by_location": _service_rows(board, board_services(board, user, locations=on_page)),
+        "page": page,
+        "query": "",
+        "service_count": sum(count for _location_id, count in places),
+        "service_location_count": len(places),
+    }
+
+
 @login_required
 def board(request, duo_number: str):
     user = request.user
     board = _services_board(user, duo_number)
     acts = _acts_for(user, board)
-    locations = list(locations_visible_to(user).filter(board=board).order_by("code"))
-    points = board_migration(board, user)
+    if request.htmx and request.method == "GET":  # the pager of the services
+        return render(request, "subscriptions/_services.html", _services(request, board, acts))
+    locations = list(
+        locations_visible_to(user).filter(board=board).only("code", "name").order_by("code")
+    )
+    points = board_migration(board, user, total_locations=len(locations))
     choices = _wave_location_choices(locations, points)
     bound, create_form = None, None
     if request.method == "POST":
@@ -151,15 +231,7 @@ def board(request, duo_number: str):
             return redirect("subscriptions:board", board.duo_number)
     if create_form is None and acts:
         create_form = forms.WaveCreateForm(user=user, board=board, locations=choices, prefix="wave")
-    subscriptions = subscriptions_visible_to(user).filter(board=board)
-    subscriptions = subscriptions.order_by("location__code", "product__code")
-    context = {
-        "board": board,
-        "acts": acts,
-        "membership_note": _membership_note(board),
-        "by_location": [
-            (loc, list(subs)) for loc, subs in groupby(subscriptions, attrgetter("location"))
-        ],
+    context = _services(request, board, acts) | {
         "points": points,
         "timeline": migration_timeline(
             points, total_locations=len(locations), today=timezone.localdate()

@@ -321,7 +321,7 @@ class TenderForm(forms.ModelForm):
 
     def _criteria(self) -> list[services.CriterionInput]:
         data, method = self.cleaned_data, self.cleaned_data.get("award_method")
-        if False:
+        if method not in AwardMethod.values:
             return []  # which columns a criterion needs follows from the method: its error first
         criteria = []
         for i in range(TENDER_CRITERIA_ROWS):
