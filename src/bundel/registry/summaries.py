@@ -17,7 +17,7 @@ tests) refreshes what it touches through the signals connected in apps.py.
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from django.db.models import Max, Sum
 from django.utils import timezone
@@ -161,7 +161,10 @@ def pupil_count_changed(sender, instance, **kwargs) -> None:
     if kwargs.get("raw"):
         return
     latest = _latest_dates(sender).get(instance.sector_type)
-    if latest is None or instance.count_date >= latest:
+    count_date = instance.count_date
+    if isinstance(count_date, str):  # as given to create(), before a reload
+        count_date = date.fromisoformat(count_date)
+    if latest is None or count_date >= latest:
         refresh_board_summaries()
     elif instance.board_id is not None:
         refresh_board_summaries([instance.board_id])

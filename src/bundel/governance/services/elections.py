@@ -219,10 +219,9 @@ def proxy_grant(*, election: Election, grantor: Board, holder: Board, by) -> Pro
     held = Proxy.objects.filter(election=election, holder=holder).count()
     if held >= settings.ELECTION_MAX_PROXIES:
         raise RuleViolation(
-            _("%(h)s already holds %(n)s proxies, the most a member may hold.")
-            % {"h": holder, "n": held},
+            _("%(h)s already holds %(n)s proxies, the most a member may hold."),
             code="max_proxies",
-            params={"held": held},
+            params={"h": str(holder), "n": held, "held": held},
         )
     proxy = Proxy(election=election, grantor=grantor, holder=holder, granted_by=by)
     proxy.full_clean()
