@@ -429,7 +429,8 @@ def _pairs(form: Form, example):
     routed = all(
         sent == one.filled() for one, sent in zip(fields, values, strict=True) if one.routes
     )
-    routed = routed and (button in form.buttons if form.buttons else button is None)
+    # Without buttons of its own, a made-up one is one more unknown key.
+    routed = routed and (not form.buttons or button in form.buttons)
     return [*pairs, *([button] if button else []), *unknown], raw, routed
 
 
