@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from bundel.knowledge import services
 from bundel.knowledge.constants import Visibility
+from bundel.knowledge.models import Document
 
 from .factories import make_document, pdf_bytes, upload
 
@@ -174,6 +175,71 @@ def test_the_list_asks_a_fixed_number_of_queries(
         assert len(listed(client, q="aanbesteding")["results"]) == 50
     with django_assert_max_num_queries(len(two.captured_queries)):
         assert len(listed(client)["results"]) == 50
+
+
+def test_a_repeated_list_is_answered_from_the_cache(
+    client, staff, member, django_assert_max_num_queries
+):
+    """The session, the user and their membership state (which decides the audience)."""
+    client.force_login(member)
+    for n in range(3):
+        make_document(staff, title=f"Leidraad {n}", body="Aanbestedingen.")
+    first = listed(client, q="aanbesteding")
+
+    with django_assert_max_num_queries(3):
+        again = listed(client, q="aanbesteding")
+
+    assert again == first and first["count"] == 3
+
+
+def test_what_one_audience_was_shown_is_not_shown_to_another(
+    client, library, member, interested, outsider, staff
+):
+    """Each in turn, the widest first: nobody is shown another audience's cached list."""
+    seen = {}
+    for who in (staff, member, interested, outsider, None):
+        if who is None:
+            client.logout()
+        else:
+            client.force_login(who)
+        seen[who.username if who else "public"] = (
+            listed(client, q="wifi")["count"],
+            listed(client)["count"],
+        )
+
+    assert seen == {
+        "staff": (4, 4),
+        "member": (3, 3),
+        "interested": (2, 2),
+        "outsider": (1, 1),
+        "public": (1, 1),
+    }
+
+
+def test_a_change_shows_in_the_next_list(client, staff, member, library):
+    client.force_login(member)
+    assert listed(client, q="wifi")["count"] == 3
+
+    services.document_update(document=library["members"], by=staff, title="Tarieven")
+    services.document_withdraw(document=library["interested"], by=staff, reason="Vervangen")
+
+    body = listed(client, q="wifi")
+    assert body["count"] == 2
+    assert {d["title"] for d in listed(client)["results"]} == {
+        "Wifi in de klas: basisadvies",
+        "Tarieven",
+    }
+
+
+def test_a_reindex_shows_in_the_next_search(client, staff):
+    """Rebuilding the index saves no document, yet cached searches are computed anew."""
+    make_document(staff, title="Wifi-advies", visibility="public", body="Wifi.")
+    Document.objects.update(search_vector=None, search_stems="", search_title_stems="")
+    assert listed(client, q="wifi")["count"] == 0  # an index that lost the document
+
+    services.reindex_all()
+
+    assert listed(client, q="wifi")["count"] == 1
 
 
 def test_the_api_is_read_only(client, staff):

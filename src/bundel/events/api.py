@@ -140,8 +140,9 @@ class EventViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
 
     @extend_schema(parameters=[WHEN, KIND])
     def list(self, request, *args, **kwargs):
-        """Cached per viewer (`selectors.viewer`), URL (filters, page, and the host the
-        links name) and language, under the events' version."""
+        # Cached per viewer (`selectors.viewer`), URL (filters, page, and the host the
+        # links name) and language, under the events' version. (A comment: the schema
+        # takes an action's docstring as the endpoint's description.)
 
         def page() -> dict:
             return dict(super(EventViewSet, self).list(request, *args, **kwargs).data)

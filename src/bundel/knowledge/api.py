@@ -185,9 +185,9 @@ class DocumentList(generics.ListAPIView):
         return selectors.document_search(user=self.request.user, filters=self.filters)
 
     def list(self, request, *args, **kwargs):
-        """The same for everyone of one audience (`selectors.audience`): cached per URL
-        (filters, page, and the host the links name) and language, under the knowledge
-        base's version (see apps.py)."""
+        # The same for everyone of one audience (`selectors.audience`): cached per URL
+        # (filters, page, and the host the links name) and language, under the knowledge
+        # base's version (see apps.py).
 
         def page() -> dict:
             page = self.paginate_queryset(self.get_queryset())
