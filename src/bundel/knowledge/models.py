@@ -107,6 +107,8 @@ class Document(models.Model):
         indexes = [
             models.Index(fields=["state", "visibility", "-updated_at"]),
             models.Index(fields=["category", "-updated_at"]),
+            # Staff's unfiltered list: newest first without sorting every document.
+            models.Index(fields=["-updated_at", "-id"], name="knowledge_doc_newest"),
         ]
         # The GIN index on search_vector is created on PostgreSQL only (migration 0001).
 

@@ -44,7 +44,7 @@ def index(request):
     if fmt in FORMATS:
         return _export(request, fmt, filters)
     is_staff = request.user.is_authenticated and request.user.is_cooperative_staff
-    audience = "staff" if is_staff else selectors.visibility_levels(request.user)
+    audience = selectors.audience(request.user)
     parts = (audience, request_parts(request), get_language(), versions.current("knowledge"))
 
     def results() -> str:
