@@ -292,6 +292,10 @@ def run() -> None:
             f"Added (bulk_create, {time.perf_counter() - start:.1f} s): {added:,} "
             f"subscriptions, {events} events, {documents} documents"
         )
+    from django.db import connection
+
+    with connection.cursor() as cursor:  # statistics for the planner after the bulk loads
+        cursor.execute("ANALYZE")
     national, national_world = query_counts(staff)
 
     board = load.member_board()

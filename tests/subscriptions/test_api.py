@@ -305,6 +305,23 @@ def test_the_board_subscriptions_are_paginated(contact_client, taken, here):
     assert (detail["product"], detail["location"]) == ("security", "16AH00")
 
 
+def test_the_lists_and_the_detail_show_what_the_order_answered(
+    client, staff, contact_client, membership, here
+):
+    """The lists read only the columns they show, and a board's list takes the board from
+    its path: the same subscription, field for field, as the order's answer."""
+    data = ordered(contact_client, row("16AH00", "security"), row("16AH00", "connectivity", "1g"))
+    placed = sorted(data["subscriptions"], key=lambda s: s["product"])
+    client.force_login(staff)
+
+    board_list = contact_client.get("/api/v1/boards/41211/subscriptions/").json()["results"]
+    national = client.get("/api/v1/subscriptions/").json()["results"]
+    detail = contact_client.get(f"/api/v1/subscriptions/{placed[0]['id']}/").json()
+
+    assert board_list == national == placed  # by location, then product
+    assert detail == placed[0] and detail["board"] == "41211"
+
+
 # -- costs ---------------------------------------------------------------------------------
 
 
@@ -517,6 +534,20 @@ def test_subscriptions_list_queries_do_not_grow(
 
 
 @pytest.mark.parametrize("rows", [2, 50])
+def test_all_subscriptions_queries_do_not_grow(
+    client, board, staff, membership, rows, django_assert_num_queries
+):
+    order_many(board, staff, rows, start=date(2025, 3, 1))
+    client.force_login(staff)
+
+    # session, user, count, page, capacity changes
+    with django_assert_num_queries(5):
+        response = client.get("/api/v1/subscriptions/?page_size=100")
+
+    assert [s["board"] for s in response.json()["results"]] == ["41211"] * rows
+
+
+@pytest.mark.parametrize("rows", [2, 50])
 def test_costs_queries_do_not_grow(
     contact_client, board, staff, membership, rows, django_assert_num_queries
 ):
@@ -525,8 +556,8 @@ def test_costs_queries_do_not_grow(
         subscription=subs[1], capacity="10g", on=date(2025, 6, 1), by=staff
     )
 
-    # session, user, board, membership, latest count dates, pupils, subscriptions, changes
-    with django_assert_num_queries(8):
+    # session, user, board, membership, pupils (the board's summary), subscriptions, changes
+    with django_assert_num_queries(7):
         response = contact_client.get("/api/v1/boards/41211/costs/?year=2025")
 
     assert len(response.json()["lines"]) == rows

@@ -33,21 +33,17 @@ def test_subscriptions_per_location_with_state_prices_and_dates(
 
     assert response.status_code == 200
     by_location = response.context["by_location"]
-    assert [loc.code for loc, _subs in by_location] == sorted(
+    assert [loc.code for loc, _rows in by_location] == sorted(
         [first_location.code, second_location.code]
     )
-    assert [[row.subscription.product.code for row in rows] for _loc, rows in by_location] == [
+    assert [[row.product_code for row in rows] for _loc, rows in by_location] == [
         ["connectivity", "security"]
     ] * 2
     html = response.content.decode()
     assert "€ 480.00" in html and "€ 501.60" in html  # price, and with 2% + 2.5%
     assert "€ 75.00" in html and "€ 78.75" in html
     assert f"01-01-{next_year}" in html and "Requested" in html
-    connectivity = next(
-        row.subscription
-        for row in by_location[0][1]
-        if row.subscription.product.code == "connectivity"
-    )
+    connectivity = next(row for row in by_location[0][1] if row.product_code == "connectivity")
     assert f'href="/services/41211/subscriptions/{connectivity.pk}/"' in html
     assert 'href="/services/41211/order/"' in html and 'href="/services/41211/costs/"' in html
 
@@ -257,6 +253,57 @@ def test_anonymous_is_sent_to_log_in(client, board):
 
 
 @pytest.fixture
+def security_everywhere(board, member, staff, next_year):
+    """27 locations (the board's first and 26 more), each with security only."""
+    for _ in range(26):
+        LocationFactory(board=board)
+    start = date(next_year, 1, 1)
+    lines = [
+        OrderLine(location.code, "security", None, start) for location in board.locations.all()
+    ]
+    services.order_place(board=board, lines=lines, by=staff)
+    return sorted(board.locations.values_list("code", flat=True))
+
+
+def test_the_services_are_paged_by_25_locations_with_the_boards_totals(
+    contact_client, security_everywhere, django_assert_num_queries
+):
+    codes = security_everywhere
+
+    first = contact_client.get(URL)
+    # session, user, board, locations, waves (none, so no wave locations), membership, the
+    # board's locations with services, their subscriptions; the user's board (the menu)
+    with django_assert_num_queries(9):
+        second = contact_client.get(URL + "?page=2")
+    beyond = contact_client.get(URL + "?page=9")
+
+    assert [loc.code for loc, _rows in first.context["by_location"]] == codes[:25]
+    assert [loc.code for loc, _rows in second.context["by_location"]] == codes[25:]
+    assert beyond.context["page"].number == 2  # the last page
+    for page, html in ((1, first.content.decode()), (2, second.content.decode())):
+        assert "27 services at 27 locations" in html
+        assert f"Page {page} of 2" in html
+        assert "Migration plan" in html and 'id="action-wave_create"' in html
+        assert html.count('class="list compact location-services"') == (25 if page == 1 else 2)
+    assert 'href="?page=2"' in first.content.decode()
+    assert 'href="?page=1"' in second.content.decode()
+
+
+def test_the_pager_swaps_in_only_the_services(contact_client, security_everywhere):
+    response = contact_client.get(URL + "?page=2", headers={"HX-Request": "true"})
+
+    html = response.content.decode()
+    assert response.templates[0].name == "subscriptions/_services.html"
+    assert "<html" not in html and "Migration plan" not in html
+    assert [f'id="location-{code}"' in html for code in security_everywhere[24:]] == [
+        False,
+        True,
+        True,
+    ]
+    assert "27 services at 27 locations" in html and "Page 2 of 2" in html
+
+
+@pytest.fixture
 def many_locations(board):
     return [LocationFactory(board=board) for _ in range(25)]
 
@@ -280,8 +327,8 @@ def test_board_page_queries_do_not_grow(
         by=staff,
     )
 
-    # session, user, board, locations, location count, waves, wave locations,
-    # subscriptions, membership
+    # session, user, board, locations, waves, wave locations, membership, the board's
+    # locations with services, their subscriptions
     with django_assert_num_queries(9):
         response = staff_client.get(URL)
 

@@ -767,8 +767,8 @@ def test_board_costs_queries_do_not_grow(board, staff, membership, rows, django_
     services.subscription_change_capacity(
         subscription=subs[1], capacity="10g", on=date(2025, 6, 1), by=staff
     )
-    # membership, latest count dates, pupils, subscriptions, capacity changes
-    with django_assert_num_queries(5):
+    # membership, pupils (the board's summary), subscriptions, capacity changes
+    with django_assert_num_queries(4):
         costs = selectors.board_costs(board, 2025, user=staff)
     assert len(costs.lines) == rows
     assert Location.objects.filter(board=board).count() == 1 + -(-rows // 7)

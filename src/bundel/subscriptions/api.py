@@ -166,7 +166,7 @@ class WavePointSerializer(serializers.Serializer):
 
     @extend_schema_field(serializers.ListField(child=serializers.CharField()))
     def get_locations(self, point) -> list[str]:
-        return sorted(location.code for location in point.wave.locations.all())
+        return list(point.codes)
 
 
 class WaveInSerializer(serializers.Serializer):
@@ -205,6 +205,43 @@ def _subscriptions(user):
         )
         .order_by("location__code", "product__code", "pk")
     )
+
+
+# What the subscriptions API shows of a subscription. The rest of the row and of its board,
+# location (18 columns), product (16, with both descriptions) and capacity is never read
+# there, and loading it was much of the work per row.
+LISTED_COLUMNS = (
+    "state",
+    "monthly_price",
+    "surcharge_factor",
+    "wished_start",
+    "active_on",
+    "ends_on",
+    "ended_on",
+    "board",
+    "order",
+    "wave",
+    "location__code",
+    "location__name",
+    "product__code",
+    "product__name_nl",
+    "product__name_en",
+    "capacity__code",
+    "capacity__label",
+)
+
+
+def _listed(user, board: Board | None = None):
+    """Subscriptions as the lists show them, with only the columns the serializer reads;
+    of one `board` without joining it (the caller gives each row that board)."""
+    subscriptions = _subscriptions(user).select_related(None)
+    related, columns = ["location", "product", "capacity"], list(LISTED_COLUMNS)
+    if board is None:
+        related.append("board")
+        columns.append("board__duo_number")
+    else:
+        subscriptions = subscriptions.filter(board=board)
+    return subscriptions.select_related(*related).only(*columns)
 
 
 def _waves(user):
@@ -246,8 +283,14 @@ class BoardSubscriptions(generics.ListAPIView):
     permission_classes = [IsAuthenticated]
 
     def get_queryset(self):
-        board = _board(self.request, self.kwargs["duo_number"])
-        return _subscriptions(self.request.user).filter(board=board)
+        self.board = _board(self.request, self.kwargs["duo_number"])
+        return _listed(self.request.user, self.board)
+
+    def paginate_queryset(self, queryset):
+        page = super().paginate_queryset(queryset)
+        for subscription in page or ():
+            subscription.board = self.board  # the path's board is every row's
+        return page
 
 
 class BoardCosts(APIView):
@@ -309,7 +352,9 @@ class SubscriptionViewSet(
     permission_classes = [IsAuthenticated]
 
     def get_queryset(self):
-        return _subscriptions(self.request.user)
+        if self.action in ("list", "retrieve"):
+            return _listed(self.request.user)
+        return _subscriptions(self.request.user)  # the services read the rest
 
     def _respond(self, subscription: Subscription) -> Response:
         fresh = self.get_queryset().get(pk=subscription.pk)

@@ -135,7 +135,12 @@ class Subscription(models.Model):
 
     @property
     def monthly_charge(self):
-        return (self.monthly_price * self.surcharge_factor).quantize(self.monthly_price)
+        return charge_per_month(self.monthly_price, self.surcharge_factor)
+
+
+def charge_per_month(price, surcharge_factor):
+    """The price with the surcharges, to the cent (a subscription's `monthly_charge`)."""
+    return (price * surcharge_factor).quantize(price)
 
 
 class CapacityChange(models.Model):

@@ -1,18 +1,19 @@
 """Reading subscriptions: who sees which, what they cost a board per year, the national
 migration calendar, and what open commitments a leaving member leaves behind."""
 
-from collections import Counter
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import Count, F, Prefetch, QuerySet
 from django.utils import timezone
+from django.utils.translation import get_language
 
 from bundel.membership.dates import add_months
 from bundel.membership.models import Membership
 from bundel.membership.selectors import fee_for_board
-from bundel.registry.models import Board, Location
+from bundel.registry.models import Board
 
 from .constants import OPEN_STATES
 from .models import CapacityChange, MigrationWave, Subscription
@@ -53,38 +54,12 @@ def waves_visible_to(user) -> QuerySet[MigrationWave]:
     return base.none()
 
 
-# What the services page and the subscriptions API show of a subscription: the rest of its
-# row and of its board, location, product and capacity is never read there, and loading it
-# (26 columns of a location, 17 of a product) was most of the work per row.
-LISTED_COLUMNS = (
-    "state",
-    "monthly_price",
-    "surcharge_factor",
-    "wished_start",
-    "active_on",
-    "ends_on",
-    "ended_on",
-    "board",
-    "order",
-    "wave",
-    "location__code",
-    "location__name",
-    "location__place",
-    "product__code",
-    "product__name_nl",
-    "product__name_en",
-    "capacity__code",
-    "capacity__label",
-)
-
-
 def board_service_locations(board: Board, user) -> list[tuple[int, int]]:
     """(location id, number of subscriptions) for every location the board has
     subscriptions at, by location code: what the services page pages over. One query."""
     rows = (
         subscriptions_visible_to(user)
         .filter(board=board)
-        .select_related(None)
         .values_list("location_id", "location__code")
         .annotate(services=Count("pk"))
         .order_by("location__code")
@@ -92,16 +67,34 @@ def board_service_locations(board: Board, user) -> list[tuple[int, int]]:
     return [(location_id, services) for location_id, _code, services in rows]
 
 
-def board_services(board: Board, user, *, locations: list[int]) -> QuerySet[Subscription]:
-    """The board's subscriptions at `locations` (ids), by location and product, with what
-    the services page shows of them (their wave's name too)."""
-    return (
+def board_services(board: Board, user, *, locations: list[int]) -> list[dict]:
+    """The board's subscriptions at `locations` (ids), by location and product, as the
+    values the services page shows. It shows nothing else of them, and a model instance of
+    each subscription and of its location, product, capacity and wave cost more than the
+    rest of the page. One query."""
+    english = (get_language() or "nl").startswith("en")  # the catalogue's `Bilingual.name`
+    return list(
         subscriptions_visible_to(user)
         .filter(board=board, location_id__in=locations)
-        .select_related(None)
-        .select_related("location", "product", "capacity", "wave")
-        .only(*LISTED_COLUMNS, "wave__name")
         .order_by("location__code", "product__code", "pk")
+        .values(
+            "pk",
+            "state",
+            "monthly_price",
+            "surcharge_factor",
+            "wished_start",
+            "active_on",
+            "ends_on",
+            "ended_on",
+            "location_id",
+            "location__code",
+            "location__name",
+            "location__place",
+            "product__code",
+            "capacity__label",
+            "wave__name",
+            product_name=F("product__name_en" if english else "product__name_nl"),
+        )
     )
 
 
@@ -203,30 +196,31 @@ class WavePoint:
     wave: MigrationWave
     locations: int
     migrated_percent: Decimal  # of the board's locations in a wave that is done, cumulative
+    codes: tuple[str, ...]  # of its locations, in order
 
 
 def board_migration(board: Board, user, *, total_locations: int | None = None) -> list[WavePoint]:
-    """The board's waves by date; `total_locations` saves counting the board's locations
-    when the caller has them."""
-    codes = Location.objects.only("code")  # a wave's locations are shown by their code
-    waves = list(
-        waves_visible_to(user)
-        .filter(board=board)
-        .prefetch_related(Prefetch("locations", queryset=codes))
-        .order_by("date")
-    )
+    """The board's waves by date, each with the codes of its locations; `total_locations`
+    saves counting the board's locations when the caller has them. Two queries (three
+    without it)."""
+    waves = list(waves_visible_to(user).filter(board=board).order_by("date"))
+    codes = defaultdict(list)
+    in_waves = MigrationWave.locations.through.objects.filter(migrationwave__in=waves)
+    for wave_id, code in in_waves.order_by("location__code").values_list(
+        "migrationwave_id", "location__code"
+    ):
+        codes[wave_id].append(code)
     if total_locations is None:
         total_locations = board.locations.count()
     total = total_locations or 1
     done = 0
     points = []
     for wave in waves:
-        count = len(wave.locations.all())
+        count = len(codes[wave.pk])
         if wave.state == "done":
             done += count
-        points.append(
-            WavePoint(wave, count, (Decimal(done) * 100 / total).quantize(Decimal("0.1")))
-        )
+        percent = (Decimal(done) * 100 / total).quantize(Decimal("0.1"))
+        points.append(WavePoint(wave, count, percent, tuple(codes[wave.pk])))
     return points
 
 

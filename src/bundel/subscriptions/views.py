@@ -13,7 +13,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from functools import cache
 from itertools import groupby
-from operator import attrgetter
+from operator import attrgetter, itemgetter
 
 from django.conf import settings
 from django.contrib import messages
@@ -42,7 +42,7 @@ from bundel.registry.selectors import locations_visible_to
 from . import forms, selectors, services
 from .charts import migration_timeline
 from .constants import OPEN_STATES, SubscriptionState, WaveState
-from .models import Subscription
+from .models import Subscription, charge_per_month
 from .selectors import (
     board_costs,
     board_migration,
@@ -90,16 +90,16 @@ def _membership_note(board: Board) -> str:
 def _wave_location_choices(locations, points) -> list[tuple[str, str]]:
     """The board's locations, each saying which open wave it is already in."""
     in_wave = {
-        location.pk: point.wave.name
+        code: point.wave.name
         for point in points
         if point.wave.state != WaveState.DONE
-        for location in point.wave.locations.all()
+        for code in point.codes
     }
     choices = []
     for location in locations:
         label = f"{location.code} {location.name}"
-        if location.pk in in_wave:
-            label += " " + _("(in wave %(name)s)") % {"name": in_wave[location.pk]}
+        if location.code in in_wave:
+            label += " " + _("(in wave %(name)s)") % {"name": in_wave[location.code]}
         choices.append((location.code, label))
     return choices
 
@@ -116,8 +116,7 @@ def _waves(user, points, bound) -> list:
         actions = [
             (name, _bound_or_new(bound, name, wave.pk, user=user, obj=wave)) for name in names
         ]
-        codes = ", ".join(location.code for location in wave.locations.all())
-        rows.append((point, codes, actions))
+        rows.append((point, ", ".join(point.codes), actions))
     return rows
 
 
@@ -128,11 +127,19 @@ def _bound_or_new(bound, name, pk, **kwargs):
 
 
 @dataclass(frozen=True)
-class ServiceRow:
-    """A subscription as the services page shows it, read and formatted here once:
-    template lookups, tags, filters and includes per row were most of the page's time."""
+class ServiceLocation:
+    code: str
+    name: str
+    place: str
 
-    subscription: Subscription
+
+@dataclass(frozen=True)
+class ServiceRow:
+    """A subscription as the services page shows it, formatted here once from the values
+    the selector reads: template tags, filters and includes per row, and model instances,
+    were most of the page's time."""
+
+    pk: int
     url: str
     product_code: str
     product_name: str
@@ -151,31 +158,38 @@ def _day(value) -> str:
     return value.strftime("%d-%m-%Y") if value else ""
 
 
-def _service_rows(board: Board, subscriptions) -> list:
-    """[(location, [ServiceRow])], in the order of `subscriptions`."""
+def _service_rows(board: Board, subscriptions: list[dict]) -> list:
+    """[(ServiceLocation, [ServiceRow])] of `board_services` values, in their order."""
     states = dict(SubscriptionState.choices)
     label = cache(lambda state: str(states.get(state, state)))
     money = cache(lambda amount: formats.number_format(amount, 2, force_grouping=True))
-    rows = [
-        ServiceRow(
-            subscription=s,
-            url=reverse("subscriptions:detail", args=[board.duo_number, s.pk]),
-            product_code=s.product.code,
-            product_name=s.product.name,
-            capacity=s.capacity.label,
-            state=s.state,
-            state_label=label(s.state),
-            monthly_price=money(s.monthly_price),
-            monthly_charge=money(s.monthly_charge),
-            wished_start=_day(s.wished_start),
-            active_on=_day(s.active_on),
-            ends_on=_day(s.ended_on or s.ends_on),
-            wave=s.wave.name if s.wave else "",
+    by_location = []
+    for _location_id, values in groupby(subscriptions, itemgetter("location_id")):
+        values = list(values)
+        first = values[0]
+        location = ServiceLocation(
+            first["location__code"], first["location__name"], first["location__place"]
         )
-        for s in subscriptions
-    ]
-    by_location = groupby(rows, lambda row: row.subscription.location)
-    return [(location, list(location_rows)) for location, location_rows in by_location]
+        rows = [
+            ServiceRow(
+                pk=s["pk"],
+                url=reverse("subscriptions:detail", args=[board.duo_number, s["pk"]]),
+                product_code=s["product__code"],
+                product_name=s["product_name"],
+                capacity=s["capacity__label"],
+                state=s["state"],
+                state_label=label(s["state"]),
+                monthly_price=money(s["monthly_price"]),
+                monthly_charge=money(charge_per_month(s["monthly_price"], s["surcharge_factor"])),
+                wished_start=_day(s["wished_start"]),
+                active_on=_day(s["active_on"]),
+                ends_on=_day(s["ended_on"] or s["ends_on"]),
+                wave=s["wave__name"] or "",
+            )
+            for s in values
+        ]
+        by_location.append((location, rows))
+    return by_location
 
 
 def _services(request, board: Board, acts: bool) -> dict:
