@@ -519,6 +519,10 @@ def _prepare(url: str) -> None:
             username="bench", email="bench@bundel.test", password="bench-pass-2026", role="staff"
         )
         seed_demo(staff=staff, exclude=set())
+    from django.db import connection
+
+    with connection.cursor() as cursor:  # planner statistics, whatever loaded the data
+        cursor.execute("ANALYZE")
 
 
 if __name__ == "__main__":

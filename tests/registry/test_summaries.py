@@ -166,3 +166,22 @@ def test_the_board_page_shows_a_changed_location_at_once(client, staff):
 
     page = client.get("/registry/boards/41211/").content.decode()
     assert "De Nieuwe Naam" in page and "De Oude Naam" not in page
+
+
+@pytest.mark.django_db
+def test_the_board_and_totals_api_follow_a_new_pupil_count(client, django_assert_num_queries):
+    board = BoardFactory(duo_number="41211")
+    location = LocationFactory(board=board)
+    PupilCountFactory(location=location, pupils=200, count_date=date(2019, 10, 1))
+    url = "/api/v1/registry/totals/?count_date=2019-10-01"
+    assert client.get(url).json()["pupils"] == 200
+    assert client.get("/api/v1/boards/41211/").json()["current_pupils"] == 200
+    with django_assert_num_queries(2):  # the registry's version, read for both cached parts
+        client.get(url)
+
+    PupilCountFactory(
+        location=LocationFactory(board=board), pupils=50, count_date=date(2019, 10, 1)
+    )
+
+    assert client.get(url).json()["pupils"] == 250
+    assert client.get("/api/v1/boards/41211/").json()["current_pupils"] == 250

@@ -185,6 +185,16 @@ class BoardDetail(generics.RetrieveAPIView):
             number = self.kwargs["duo_number"]
             raise NotFound(_("No board with DUO number %(n)s.") % {"n": number}) from None
 
+    def retrieve(self, request, *args, **kwargs):
+        """Registry data, the same for everyone: cached per URL and language under the
+        registry's version."""
+
+        def board() -> dict:
+            return dict(super(BoardDetail, self).retrieve(request, *args, **kwargs).data)
+
+        parts = (request.build_absolute_uri(), get_language())
+        return Response(registry_cached("api-board", parts, board))
+
 
 class LocationDetail(generics.RetrieveAPIView):
     """One school location (vestiging) with its pupil counts."""
@@ -234,7 +244,7 @@ class RegistryTotals(APIView):
                 count_date = date.fromisoformat(raw)
             except ValueError:
                 raise ValidationError({"count_date": _("Give a date as YYYY-MM-DD.")}) from None
-        known = selectors.count_dates()
+        known = registry_cached("count-dates", None, selectors.count_dates)
         if count_date is None and known:
             count_date = known[0]
         if count_date not in known:
@@ -245,4 +255,8 @@ class RegistryTotals(APIView):
                     "known": ", ".join(d.isoformat() for d in known) or "-",
                 }
             )
-        return Response(TotalsSerializer(selectors.registry_totals(count_date)).data)
+
+        def totals() -> dict:
+            return dict(TotalsSerializer(selectors.registry_totals(count_date)).data)
+
+        return Response(registry_cached("api-totals", count_date, totals))
