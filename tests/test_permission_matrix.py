@@ -29,8 +29,7 @@ from django.db import transaction
 from django.test import Client, override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from tests.accounts.helpers import code
-from tests.accounts.matrix_world import ROLES, build_world
+from tests.accounts.matrix_world import ROLES, build_world, role_clients
 
 OK, LOGIN, DENY, ADMIN, NOT_ALLOWED, PASSED = "ok", "login", "deny", "admin", "405", "passed"
 Row = namedtuple("Row", ROLES)
@@ -489,15 +488,7 @@ def matrix(django_db_setup, django_db_blocker, tmp_path_factory):
         # Who may have a PDF is decided before it is drawn; drawing it is slow.
         patch.setattr("weasyprint.HTML.write_pdf", lambda self, *a, **k: b"%PDF-1.7 matrix")
         world = build_world()
-        clients = {"anonymous": Client(raise_request_exception=False)}
-        for role, user in world.users.items():
-            client = Client(raise_request_exception=False)
-            client.force_login(user)
-            if role in ("staff", "supplier"):
-                device = user.totpdevice_set.get()
-                answer = client.post("/accounts/two-factor/verify/", {"otp_token": code(device)})
-                assert answer.status_code == 302
-            clients[role] = client
+        clients = role_clients(world)
         # Staff and a supplier who gave their password but not yet their code.
         for role in ("staff", "supplier"):
             user = world.users[role]

@@ -181,3 +181,22 @@ def build_world() -> World:
     o["reset_uid"] = urlsafe_base64_encode(force_bytes(member.pk))
     o["reset_token"] = default_token_generator.make_token(member)
     return world
+
+
+def role_clients(world: "World") -> dict:
+    """A test client per role of `world`, logged in; staff and the supplier have also given
+    their authenticator code. Requests that fail answer 500 instead of raising."""
+    from django.test import Client
+
+    from .helpers import code
+
+    clients = {"anonymous": Client(raise_request_exception=False)}
+    for role, user in world.users.items():
+        client = Client(raise_request_exception=False)
+        client.force_login(user)
+        if role in ("staff", "supplier"):
+            device = user.totpdevice_set.get()
+            answer = client.post("/accounts/two-factor/verify/", {"otp_token": code(device)})
+            assert answer.status_code == 302
+        clients[role] = client
+    return clients

@@ -4,9 +4,11 @@ The oracle is the definition the figures had before they were stored: correlated
 subqueries over locations and pupil counts (`reference_figures` below)."""
 
 from datetime import date
+from functools import reduce
+from operator import or_
 
 import pytest
-from django.db.models import Count, Exists, IntegerField, OuterRef, Subquery, Sum, Value
+from django.db.models import Count, Exists, IntegerField, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -14,11 +16,18 @@ from hypothesis import strategies as st
 from bundel.registry import services
 from bundel.registry.constants import PO_SECTOR_TYPES, VO_SECTOR_TYPES, SectorType
 from bundel.registry.models import Board, BoardSummary, Location, PupilCount, School
-from bundel.registry.selectors import _current_filter, latest_count_dates, with_registry_figures
+from bundel.registry.selectors import latest_count_dates, with_registry_figures
 from bundel.registry.summaries import refresh_board_summaries, registry_version
 from tests.factories import BoardFactory, LocationFactory, PupilCountFactory, SchoolFactory
 
 FIELDS = ("main_place", "location_count", "has_po", "has_vo", "current_pupils")
+
+
+def _current_filter(dates: dict) -> Q:
+    """Counts at each sector type's latest count date."""
+    if not dates:
+        return Q(pk__in=[])
+    return reduce(or_, (Q(sector_type=t, count_date=d) for t, d in dates.items()))
 
 
 def reference_figures() -> dict[int, tuple]:

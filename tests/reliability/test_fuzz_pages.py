@@ -38,7 +38,7 @@ import pytest
 from django.apps import apps
 from django.core.signals import got_request_exception
 from django.db import connection, transaction
-from django.test import Client, override_settings
+from django.test import override_settings
 from django.urls import reverse
 from hypothesis import HealthCheck, Phase, given, seed
 from hypothesis import settings as hypothesis_settings
@@ -46,8 +46,7 @@ from hypothesis import strategies as st
 
 from bundel.tenders.forms import SimulationForm
 
-from ..accounts.helpers import code
-from ..accounts.matrix_world import ROLES, build_world
+from ..accounts.matrix_world import ROLES, build_world, role_clients
 from ..test_permission_matrix import LOGIN, OK, PAGES, classify, lookup
 from .builders import applicant
 from .checksum import table_state
@@ -168,15 +167,7 @@ def site(django_db_setup, django_db_blocker, tmp_path_factory):
         patch.setattr("weasyprint.HTML.write_pdf", lambda self, *a, **k: b"%PDF-1.7 fuzz")
         world = build_world()
         applicant(world.users["staff"])  # the admissions queue has a row and its forms
-        clients = {"anonymous": Client(raise_request_exception=False)}
-        for role, user in world.users.items():
-            client = Client(raise_request_exception=False)
-            client.force_login(user)
-            if role in ("staff", "supplier"):
-                device = user.totpdevice_set.get()
-                answer = client.post("/accounts/two-factor/verify/", {"otp_token": code(device)})
-                assert answer.status_code == 302
-            clients[role] = client
+        clients = role_clients(world)
         tables = {
             model._meta.db_table: model._meta.label
             for model in apps.get_models()

@@ -6,8 +6,6 @@ A board's current place, sectors, locations and pupils come from its summary row
 
 from dataclasses import dataclass
 from datetime import date
-from functools import reduce
-from operator import or_
 
 from django.db.models import (
     Count,
@@ -51,15 +49,6 @@ def latest_count_dates(on: date | None = None) -> dict[str, date]:
 def count_dates() -> list[date]:
     return list(
         PupilCount.objects.order_by("-count_date").values_list("count_date", flat=True).distinct()
-    )
-
-
-def _current_filter(dates: dict[str, date], prefix: str = "") -> Q:
-    if not dates:
-        return Q(pk__in=[])
-    return reduce(
-        or_,
-        (Q(**{f"{prefix}sector_type": t, f"{prefix}count_date": d}) for t, d in dates.items()),
     )
 
 
