@@ -1,7 +1,7 @@
 """Local development: `make run`."""
 
 from .base import *  # noqa: F403
-from .base import env
+from .base import BASE_DIR, env
 
 DEBUG = env.bool("DEBUG", default=True)
 SECRET_KEY = env.str("SECRET_KEY", default="dev-only-not-secret-" + "x" * 40)
@@ -16,3 +16,10 @@ WHITENOISE_AUTOREFRESH = True
 
 # Background tasks run in the process that starts them: no broker needed.
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=True)
+
+# The cache in files next to the database: `make run`'s server and the commands run beside
+# it (an import, a reindex) see the same data versions (bundel.core.versions), so a change
+# made by a command shows on the next page. Production: Redis (CACHE_URL).
+CACHES = {
+    "default": env.cache("CACHE_URL", default=f"filecache://{BASE_DIR / '.cache' / 'django'}")
+}

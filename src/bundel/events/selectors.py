@@ -9,12 +9,9 @@ Who sees an event, on every path (pages, API, feed, exports):
 - anyone else (the public, suppliers, boards without an open membership): none.
 """
 
-import hashlib
 from datetime import datetime
 
-from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.core.cache import cache
 from django.db.models import (
     Case,
     Count,
@@ -175,16 +172,7 @@ def cached_list(name: str, parts: tuple, compute):
     must name every input besides the events (the `viewer`, the request), and the
     events' version (any change of an event or a registration: apps.py), until
     `next_change`: a cached list is never shown after it would have changed."""
-    raw = repr((name, parts, versions.current("events"))).encode()
-    key = f"cached:{name}:{hashlib.sha256(raw).hexdigest()}"
-    now = timezone.now()
-    hit = cache.get(key)
-    if hit is not None and (hit[0] is None or now <= hit[0]):
-        return hit[1]
-    until = next_change(now)  # before computing: a change in between is not missed
-    value = compute()
-    cache.set(key, (until, value), settings.CACHED_RESULTS_SECONDS)
-    return value
+    return versions.cached(name, parts, compute, under=["events"], expires=next_change)
 
 
 def registrations_visible_to(user) -> QuerySet[Registration]:

@@ -199,9 +199,8 @@ class DocumentList(generics.ListAPIView):
             selectors.audience(request.user),
             request.build_absolute_uri(),
             get_language(),
-            versions.current("knowledge"),
         )
-        return Response(versions.cached("api-document-list", parts, page))
+        return Response(versions.cached("api-document-list", parts, page, under=["knowledge"]))
 
 
 class DocumentDetail(generics.RetrieveAPIView):

@@ -45,7 +45,7 @@ def index(request):
         return _export(request, fmt, filters)
     is_staff = request.user.is_authenticated and request.user.is_cooperative_staff
     audience = selectors.audience(request.user)
-    parts = (audience, request_parts(request), get_language(), versions.current("knowledge"))
+    parts = (audience, request_parts(request), get_language())
 
     def results() -> str:
         documents = selectors.document_search(user=request.user, filters=filters)
@@ -72,8 +72,11 @@ def index(request):
     # The page is the same for everyone of one audience (staff, or the visibility levels
     # a user reads): cached under the knowledge base's version (see apps.py).
     if request.htmx:
-        return HttpResponse(versions.cached("knowledge-results", parts, results))
-    content = mark_safe(versions.cached("knowledge-index", parts, body))  # escaped when rendered
+        return HttpResponse(
+            versions.cached("knowledge-results", parts, results, under=["knowledge"])
+        )
+    # escaped when rendered
+    content = mark_safe(versions.cached("knowledge-index", parts, body, under=["knowledge"]))
     return render(request, "knowledge/index.html", {"content": content})
 
 

@@ -180,7 +180,7 @@ class BoardSummary(models.Model):
 
     Written only by `summaries.refresh_board_summaries`: after every DUO import and on
     every save or delete of a board, location or pupil count (signals, see apps.py).
-    `refreshed_at` of the newest row is the registry's version (`summaries.registry_version`).
+    Each refresh moves the registry's data version on (`bundel.core.versions`, "registry").
     """
 
     board = models.OneToOneField(

@@ -17,10 +17,12 @@ tests) refreshes what it touches through the signals connected in apps.py.
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 
 from django.db.models import Max, Sum
 from django.utils import timezone
+
+from bundel.core import versions
 
 from .constants import PO_SECTOR_TYPES, VO_SECTOR_TYPES
 
@@ -117,15 +119,9 @@ def refresh_board_summaries(board_ids: Iterable[int] | None = None, *, models=No
         unique_fields=["board"],
         update_fields=list(FIELDS),
     )
+    # Anything cached from the registry is out of date (now, and again at commit).
+    versions.bump("registry")
     return len(figures)
-
-
-def registry_version() -> datetime | None:
-    """When a board's figures or data last changed: a key for anything cached from the
-    registry (one indexed read)."""
-    from .models import BoardSummary
-
-    return BoardSummary.objects.aggregate(v=Max("refreshed_at"))["v"]
 
 
 # --- keeping them current on single saves (connected in apps.py) -------------------------
@@ -176,10 +172,10 @@ def board_deleted(sender, instance, **kwargs) -> None:
     refresh_board_summaries()
 
 
-def registry_cached(name: str, parts, compute):
-    """`compute()`, cached under the registry's version: for anything derived from the
-    registry alone (public data, the same for everyone). `parts` (repr-stable) tell one
+def registry_cached(name: str, parts, compute, *, under=()):
+    """`compute()`, cached while the registry stays as it is (the "registry" version, moved
+    on by every refresh of the summaries: an import, any save or delete of a board,
+    location or pupil count), and the data versions in `under`: for anything derived from
+    the registry (public data, the same for everyone). `parts` (repr-stable) tell one
     variant from another, e.g. the filters and the language."""
-    from bundel.core.versions import cached
-
-    return cached(name, (str(registry_version()), parts), compute)
+    return versions.cached(name, parts, compute, under=("registry", *under))

@@ -1,3 +1,4 @@
+import functools
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -27,14 +28,19 @@ def _sector_label(board) -> str:
 
 
 def board_list(request):
-    form = BoardFilterForm(request.GET)
-    filters = form.filters()
     fmt = request.GET.get("format")
     if fmt in FORMATS:
+        filters = BoardFilterForm(request.GET).filters()
         return _export(fmt, selectors.board_list(user=request.user, **filters))
     page_number = (request.GET.get("page") or "1")[:20]
 
+    # The form is made only when the page is computed (a cached page needs none of it).
+    @functools.cache
+    def form() -> BoardFilterForm:
+        return BoardFilterForm(request.GET)
+
     def results() -> str:
+        filters = form().filters()
         boards = selectors.board_list(user=request.user, **filters)
         page = Paginator(boards, settings.LIST_PAGE_SIZE).get_page(page_number)
         for board in page:
@@ -43,7 +49,7 @@ def board_list(request):
         return render_to_string("registry/_board_results.html", context, request)
 
     def body() -> str:
-        context = {"form": form, "results": mark_safe(results())}
+        context = {"form": form(), "results": mark_safe(results())}
         return render_to_string("registry/_board_list_body.html", context, request)
 
     # Registry data is public and the same for everyone: the page's content (form and

@@ -10,7 +10,6 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
-from bundel.core import versions
 from bundel.core.linechart import line_chart
 from bundel.registry.constants import Province, SectorType
 from bundel.registry.summaries import registry_cached
@@ -94,8 +93,13 @@ def _chart(history: list[SupportFigures]) -> dict:
 
 def dashboard(request):
     on, error = _date_from(request)
-    parts = (on, error, get_language(), versions.current("support"))
-    body = registry_cached("support-dashboard", parts, lambda: _dashboard_body(request, on, error))
+    parts = (on, error, get_language())
+    body = registry_cached(
+        "support-dashboard",
+        parts,
+        lambda: _dashboard_body(request, on, error),
+        under=("support",),
+    )
     return render(request, "support/dashboard.html", {"body": mark_safe(body)})
 
 

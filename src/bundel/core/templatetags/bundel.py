@@ -2,6 +2,8 @@ import re
 
 from django import template
 
+from bundel.core import layout
+
 register = template.Library()
 
 _ARTICLE = re.compile(r"^'S-", re.IGNORECASE)
@@ -13,3 +15,15 @@ def place(value: str) -> str:
     if not value:
         return ""
     return _ARTICLE.sub("'s-", value.title())
+
+
+@register.simple_tag(takes_context=True)
+def header_tools(context):
+    """The language switch and login/logout of the site header (bundel.core.layout)."""
+    return layout.header_tools(context["request"])
+
+
+@register.simple_tag(takes_context=True)
+def main_nav(context):
+    """The links of the site header for the user of the request (bundel.core.layout)."""
+    return layout.main_nav(context["request"])
