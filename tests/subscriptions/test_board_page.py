@@ -333,3 +333,18 @@ def test_board_page_queries_do_not_grow(
         response = staff_client.get(URL)
 
     assert sum(len(subs) for _loc, subs in response.context["by_location"]) == rows
+
+
+def test_the_services_tables_escape_what_the_registry_and_catalogue_say(
+    contact_client, connected, second_location
+):
+    """The tables are written in Python (views.services_tables): names from DUO and the
+    catalogue are text, never markup."""
+    second_location.name = '<script>alert("x")</script> & Co'
+    second_location.save()
+
+    html = contact_client.get(URL).content.decode()
+
+    assert "<script>alert" not in html
+    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; Co, Eindhoven</caption>" in html
+    assert html.count('<th scope="col" class="num">Price per month</th>') == 2
