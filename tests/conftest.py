@@ -19,10 +19,17 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 DUO_DIR = Path(settings.BASE_DIR) / "data" / "duo"
 
 
+def pytest_report_header(config):
+    if connection.vendor != "postgresql":
+        return "SQLite: the tests marked postgresql are left out (they run on PostgreSQL)"
+    return None
+
+
 def pytest_collection_modifyitems(config, items):
     """Tests marked `postgresql` prove what only PostgreSQL can show (e.g. two requests at
     the same moment; SQLite serialises all writers). `make test` runs the suite on both
-    databases in CI, so on SQLite they are left out of the run, and the count is printed."""
+    databases in CI, so on SQLite they are left out of the run (the header says so; in one
+    process the count is printed as "deselected")."""
     if connection.vendor == "postgresql":
         return
     left_out = [item for item in items if item.get_closest_marker("postgresql")]

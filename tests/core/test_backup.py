@@ -13,6 +13,7 @@ from io import StringIO
 from pathlib import Path
 
 import pytest
+from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.db import connection
@@ -115,6 +116,7 @@ def test_a_restore_holds_every_table_and_file_of_the_backup(
     assert manifest["media"][document]["bytes"] == len(PDF)
 
     restored_media = tmp_path / "restored-media"
+    cache.set("cached:board-list:before", "the list before the restore")
     out = StringIO()
     call_command(
         "restore",
@@ -138,6 +140,8 @@ def test_a_restore_holds_every_table_and_file_of_the_backup(
     assert "DIFFERS" not in report
     assert "media files: 1 of 1 identical" in report
     assert f"Restored and verified: {len(before)} tables" in report
+    # The site may be switched to the restored copy next: nothing cached from before stays.
+    assert cache.get("cached:board-list:before") is None
 
 
 def test_the_checksums_see_a_changed_row_and_a_changed_file(

@@ -66,6 +66,7 @@ def production(tmp_path, **extra: str | None) -> subprocess.CompletedProcess:
             "SECRET_KEY": "q8Zt3-pV0xR!m2Lw9yHc7@Jb4Nf6Ke1Ds5Ga0Uo3Ti8Xr2Ey7Wq9Pz4Vn6Mk1Lj",
             "ALLOWED_HOSTS": "bundel.example.nl",
             "DATABASE_URL": f"sqlite:///{tmp_path / 'deploy.sqlite3'}",
+            "CACHE_URL": "redis://127.0.0.1:6379/2",
             **extra,
         }
     )
@@ -137,6 +138,15 @@ def test_production_refuses_to_start_without_its_secret_key(tmp_path):
 
     assert result.returncode != 0
     assert "SECRET_KEY" in result.stderr
+
+
+def test_production_refuses_to_start_without_its_shared_cache(tmp_path):
+    """The cached pages' data versions live in the cache: a cache per process would hide
+    one process's changes from the others."""
+    result = production(tmp_path, CACHE_URL=None)
+
+    assert result.returncode != 0
+    assert "CACHE_URL" in result.stderr
 
 
 @pytest.fixture

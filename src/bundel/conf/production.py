@@ -11,6 +11,10 @@ SECRET_KEY = env.str("SECRET_KEY")
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS")
 DATABASES = {"default": env.db("DATABASE_URL")}
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
+# The cache holds the data versions of the cached pages (bundel.core.versions): every web
+# process, Celery worker and command must share it (Redis), or a change made by one would
+# stay unseen by the others for CACHED_RESULTS_SECONDS.
+CACHES = {"default": env.cache("CACHE_URL")}
 
 # HTTPS only: the proxy in front says which scheme the client used; plain HTTP is
 # redirected, and browsers are told (HSTS) to use HTTPS for a year, subdomains included,

@@ -15,6 +15,10 @@ STATIC_ROOT = None
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 
+# A cache per test process, whatever CACHE_URL says (the test processes of pytest-xdist must
+# not share cached pages or data versions, nor empty each other's cache).
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
 # Background tasks run in the caller, at once: no broker, no thread.
 CELERY_TASK_ALWAYS_EAGER = True
 TASKS_EAGER_IN_THREAD = False

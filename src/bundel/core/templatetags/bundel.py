@@ -20,10 +20,12 @@ def place(value: str) -> str:
 @register.simple_tag(takes_context=True)
 def header_tools(context):
     """The language switch and login/logout of the site header (bundel.core.layout)."""
-    return layout.header_tools(context["request"])
+    request = context.get("request")
+    return layout.header_tools(request) if request is not None else ""
 
 
 @register.simple_tag(takes_context=True)
 def main_nav(context):
     """The links of the site header for the user of the request (bundel.core.layout)."""
-    return layout.main_nav(context["request"])
+    request = context.get("request")
+    return layout.main_nav(request) if request is not None else ""
