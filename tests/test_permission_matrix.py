@@ -208,6 +208,8 @@ REFUSED_BY_ADMIN = {
     "admin:view_on_site",  # no content type 0
     "admin:audit_auditentry_add",
     "admin:audit_auditentry_delete",
+    "admin:core_outgoingemail_add",
+    "admin:core_outgoingemail_delete",
     "admin:axes_accessattempt_add",
     "admin:axes_accessfailurelog_add",
     "admin:axes_accesslog_add",

@@ -380,3 +380,19 @@ def test_demo_totp_prints_a_code_that_logs_in(client, settings, capsys):
     log_in(client, "staf")
     assert client.post(VERIFY, {"otp_token": printed}).status_code == 302
     assert client.get("/membership/all/").status_code == 200
+
+
+def test_the_code_page_shows_no_navigation_until_the_code_is_given(client, staff):
+    """Every link would lead back to the code page: the header shows none of them (nor
+    the staff's), only who is logging in and the way out."""
+    device = give_device(staff)
+    log_in(client, "staff")
+
+    page = client.get(VERIFY).content.decode()
+    nav = page.split('<nav class="main-nav wrap"', 1)[1].split("</nav>", 1)[0]
+    assert "<a " not in nav
+    assert "Log out" in page
+
+    client.post(VERIFY, {"otp_token": code(device)})
+    page = client.get("/support/").content.decode()
+    assert '<a href="/membership/queue/">Admissions</a>' in page

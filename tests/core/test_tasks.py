@@ -189,6 +189,7 @@ def test_every_task_is_idempotent_by_contract_acks_late_and_retried():
         "bundel.core.tasks.events_remind",
         "bundel.core.tasks.groups_digest",
         "bundel.core.tasks.membership_tick",
+        "bundel.core.tasks.send_emails",
         "bundel.core.tasks.subscriptions_tick",
         "bundel.proposals.tasks.proposal_batch_task",
         "bundel.registry.tasks.duo_import_task",
@@ -200,8 +201,12 @@ def test_every_task_is_idempotent_by_contract_acks_late_and_retried():
     assert proposal_batch_task.name in ours and duo_import_task.name in ours
 
 
-def test_beat_runs_the_four_daily_ticks_at_night_and_in_the_morning():
-    schedule = settings.CELERY_BEAT_SCHEDULE
+def test_beat_runs_the_four_daily_ticks_at_night_and_in_the_morning_and_mails_often():
+    schedule = dict(settings.CELERY_BEAT_SCHEDULE)
+    mails = schedule.pop("send-emails")
+    assert mails["task"] == "bundel.core.tasks.send_emails"
+    assert sorted(mails["schedule"].minute) == list(range(0, 60, 5))
+    assert mails["schedule"].hour == set(range(24))
     assert {entry["task"] for entry in schedule.values()} == {
         "bundel.core.tasks.membership_tick",
         "bundel.core.tasks.subscriptions_tick",

@@ -1,10 +1,12 @@
 from django.contrib import admin
 
+from bundel.core.admin import ReadOnlyAdmin
+
 from .models import AuditEntry
 
 
 @admin.register(AuditEntry)
-class AuditEntryAdmin(admin.ModelAdmin):
+class AuditEntryAdmin(ReadOnlyAdmin):
     """Read-only: the trail is written by the services, never by hand."""
 
     list_display = ["created_at", "actor_label", "action", "content_type", "object_repr"]
@@ -12,12 +14,3 @@ class AuditEntryAdmin(admin.ModelAdmin):
     search_fields = ["object_repr", "object_id", "actor_label", "action"]
     list_select_related = ["content_type"]
     date_hierarchy = "created_at"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

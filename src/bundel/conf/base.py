@@ -123,6 +123,9 @@ vars().update(EMAIL_CONFIG)
 # The site's address, for links in e-mails sent outside a request.
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Bundel <noreply@bundel.local>")
+# E-mails go through an outbox (bundel.core.mail): a message the mail server refuses is
+# tried again after 1, 2, 4 ... minutes (at most 6 hours apart), this many times in all.
+MAIL_MAX_ATTEMPTS = env.int("MAIL_MAX_ATTEMPTS", default=10)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -292,6 +295,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "bundel.core.tasks.events_remind",
         "schedule": crontab(hour=8, minute=0),
     },
+    # E-mails queued while the broker was away, and those due for another try.
+    "send-emails": {
+        "task": "bundel.core.tasks.send_emails",
+        "schedule": crontab(minute="*/5"),
+    },
 }
 
 # Bidding (bundel.bidding): tender documents and bid attachments are PDFs (by content) of
@@ -300,9 +308,19 @@ CELERY_BEAT_SCHEDULE = {
 BIDDING_UPLOAD_MAX_BYTES = env.int("BIDDING_UPLOAD_MAX_BYTES", default=20 * 1024 * 1024)
 BIDDING_MAX_ATTACHMENTS = env.int("BIDDING_MAX_ATTACHMENTS", default=10)
 BIDDING_QUESTIONS_CLOSE_DAYS_BEFORE = env.int("BIDDING_QUESTIONS_CLOSE_DAYS_BEFORE", default=10)
+
+
 # The cache, shared by every web process when it is Redis (e.g. redis://127.0.0.1:6379/2);
 # the default keeps it in each process. Sessions are in the database either way.
-CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+def cache_from_url(config: dict) -> dict:
+    """A cache setting from a CACHE_URL: Redis through bundel.core.cache (Django's backend
+    with one client per connection pool)."""
+    if config["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+        config["BACKEND"] = "bundel.core.cache.RedisCache"
+    return config
+
+
+CACHES = {"default": cache_from_url(env.cache("CACHE_URL", default="locmemcache://"))}
 
 # Security (production readiness): the Content-Security-Policy of every response
 # (django-csp). Scripts, styles and images come from this site only: no inline <script>,

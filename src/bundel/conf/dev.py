@@ -1,7 +1,7 @@
 """Local development: `make run`."""
 
 from .base import *  # noqa: F403
-from .base import BASE_DIR, env
+from .base import BASE_DIR, cache_from_url, env
 
 DEBUG = env.bool("DEBUG", default=True)
 SECRET_KEY = env.str("SECRET_KEY", default="dev-only-not-secret-" + "x" * 40)
@@ -21,5 +21,7 @@ CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=True)
 # it (an import, a reindex) see the same data versions (bundel.core.versions), so a change
 # made by a command shows on the next page. Production: Redis (CACHE_URL).
 CACHES = {
-    "default": env.cache("CACHE_URL", default=f"filecache://{BASE_DIR / '.cache' / 'django'}")
+    "default": cache_from_url(
+        env.cache("CACHE_URL", default=f"filecache://{BASE_DIR / '.cache' / 'django'}")
+    )
 }

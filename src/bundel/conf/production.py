@@ -4,7 +4,7 @@ The security settings below make `manage.py check --deploy` clean (tests/core/te
 proves it); each can be loosened through the environment only on purpose."""
 
 from .base import *  # noqa: F403
-from .base import REST_FRAMEWORK, env
+from .base import REST_FRAMEWORK, cache_from_url, env
 
 DEBUG = False  # never the technical error pages; 404.html / 500.html instead
 SECRET_KEY = env.str("SECRET_KEY")
@@ -14,7 +14,7 @@ DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 # The cache holds the data versions of the cached pages (bundel.core.versions): every web
 # process, Celery worker and command must share it (Redis), or a change made by one would
 # stay unseen by the others for CACHED_RESULTS_SECONDS.
-CACHES = {"default": env.cache("CACHE_URL")}
+CACHES = {"default": cache_from_url(env.cache("CACHE_URL"))}
 
 # HTTPS only: the proxy in front says which scheme the client used; plain HTTP is
 # redirected, and browsers are told (HSTS) to use HTTPS for a year, subdomains included,

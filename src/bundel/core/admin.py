@@ -2,8 +2,26 @@
 
 from django.contrib import admin
 from django.db import transaction
+from django.utils.translation import gettext_lazy as _
 
 from bundel.audit.services import audit_log, diff, field_values
+
+from . import mail
+from .models import OutgoingEmail
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """For records only the services write (audit entries, bids, DUO data, the outbox):
+    staff read them in the admin, and nobody adds, changes or deletes them there."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 class AuditedModelAdmin(admin.ModelAdmin):
@@ -39,3 +57,23 @@ class AuditedModelAdmin(admin.ModelAdmin):
     def delete_queryset(self, request, queryset):
         for obj in queryset:
             self.delete_model(request, obj)
+
+
+@admin.register(OutgoingEmail)
+class OutgoingEmailAdmin(ReadOnlyAdmin):
+    """The outbox (bundel.core.mail): read-only; unsent messages can be tried again."""
+
+    list_display = ["created_at", "subject", "recipients", "sent_at", "attempts", "last_error"]
+    list_filter = [("sent_at", admin.EmptyFieldListFilter)]
+    search_fields = ["subject", "to"]
+    date_hierarchy = "created_at"
+    actions = ["send_again"]
+
+    @admin.display(description=_("to"))
+    def recipients(self, obj) -> str:
+        return ", ".join(obj.to)
+
+    @admin.action(description=_("Try the selected unsent e-mails again now"))
+    def send_again(self, request, queryset):
+        count = mail.send_again(queryset, by=request.user)
+        self.message_user(request, _("%(n)s e-mail(s) will be tried again.") % {"n": count})

@@ -207,7 +207,12 @@ def _nav(viewer: Viewer, page: Page, language: str, prefix: str, urlconf) -> Saf
 
 
 def main_nav(request) -> SafeString:
-    """The links of the main navigation for the request's user and page."""
+    """The links of the main navigation for the request's user and page. None while the
+    user still owes the second factor: every page but the code page is closed to them."""
+    from bundel.accounts.selectors import second_factor_missing
+
+    if second_factor_missing(request):
+        return mark_safe("")
     return _nav(
         Viewer.of(request.user),
         Page.of(request.resolver_match),

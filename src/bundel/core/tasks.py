@@ -77,6 +77,18 @@ def subscriptions_tick() -> int:
 
 
 @shared_task(**RETRIED)
+def send_emails(ids: list[int] | None = None) -> list[int]:
+    """Send the queued e-mails that are due (of `ids`, or all: beat's sweep); [sent,
+    refused]. A refusal is kept on the message for a later try (bundel.core.mail)."""
+    from bundel.core.mail import send_queued
+
+    result = send_queued(ids)
+    if result.sent or result.failed:
+        logger.info("send_emails: %s sent, %s refused", result.sent, result.failed)
+    return [result.sent, result.failed]
+
+
+@shared_task(**RETRIED)
 def events_remind() -> int:
     """E-mail the reminders of tomorrow's events (each person once); how many."""
     from bundel.events.services import events_remind as remind

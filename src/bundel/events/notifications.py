@@ -3,10 +3,11 @@ before, and an event cancelled. Written in the site's language (boards read Dutc
 whoever acts) and sent only once the change is committed."""
 
 from django.conf import settings
-from django.core.mail import send_mass_mail
-from django.db import transaction
+from django.core.mail import EmailMessage
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
+
+from bundel.core import mail
 
 from .models import Event, Registration
 
@@ -115,8 +116,8 @@ def notify(kind: str, registrations: list[Registration]) -> int:
             if not registration.user.email or not registration.user.is_active:
                 continue
             subject, body = build(registration)
-            messages.append((subject, body, settings.DEFAULT_FROM_EMAIL, [registration.user.email]))
-    if messages:
-        # robust: a mail server that is down must not undo a stored change
-        transaction.on_commit(lambda: send_mass_mail(messages), robust=True)
-    return len(messages)
+            messages.append(
+                EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [registration.user.email])
+            )
+    # Sent after commit from the outbox (tried again while the mail server refuses).
+    return mail.queue(messages)

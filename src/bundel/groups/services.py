@@ -18,7 +18,6 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
-from django.core.mail import get_connection
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -28,7 +27,7 @@ from django.utils.translation import gettext as _
 from bundel.accounts.constants import Role
 from bundel.accounts.models import User
 from bundel.audit.services import audit_log, diff, field_values
-from bundel.core import uploads
+from bundel.core import mail, uploads
 from bundel.core.errors import RuleViolation, StateConflict
 from bundel.membership.selectors import member_board_ids
 
@@ -102,9 +101,8 @@ def _require_open(group: Group) -> None:
 
 
 def _send_after_commit(messages) -> None:
-    if messages:
-        # robust: a mail server that is down must not undo what was stored
-        transaction.on_commit(lambda: get_connection().send_messages(messages), robust=True)
+    # From the outbox after commit (tried again while the mail server refuses).
+    mail.queue(messages)
 
 
 def _full_clean(obj, **kwargs) -> None:

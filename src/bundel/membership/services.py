@@ -11,13 +11,14 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from bundel.audit.services import audit_log, diff, field_values
+from bundel.core import mail
 from bundel.core.errors import RuleViolation, StateConflict
 from bundel.registry.models import Board
 
@@ -141,10 +142,8 @@ def _notify(membership: Membership, action: str) -> None:
         return
     with translation.override(settings.LANGUAGE_CODE):  # boards read Dutch, whoever acts
         subject, body = _notification(membership, action)
-    # robust: a mail server that is down must not turn a stored change into an error page
-    transaction.on_commit(
-        lambda: send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, recipients), robust=True
-    )
+    # Sent after commit from the outbox (tried again while the mail server refuses).
+    mail.queue([EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, recipients)])
 
 
 def _require_eligible(board: Board) -> None:

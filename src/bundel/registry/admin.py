@@ -2,6 +2,8 @@
 
 from django.contrib import admin
 
+from bundel.core.admin import ReadOnlyAdmin
+
 from . import services
 from .models import Board, Location, PupilCount, School
 
@@ -62,34 +64,16 @@ class LocationAdmin(RegistryAdmin):
 
 
 @admin.register(School)
-class SchoolAdmin(admin.ModelAdmin):
+class SchoolAdmin(ReadOnlyAdmin):
     list_display = ["brin"]
     search_fields = ["brin"]
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(PupilCount)
-class PupilCountAdmin(admin.ModelAdmin):
+class PupilCountAdmin(ReadOnlyAdmin):
     """Pupil counts are DUO's figures: imported, never typed in."""
 
     list_display = ["location", "count_date", "sector_type", "pupils", "outsourced_vavo", "board"]
     list_filter = ["count_date", "sector_type"]
     search_fields = ["location__code", "board__duo_number"]
     list_select_related = ["location", "board"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -68,6 +68,7 @@ VERBS = {
     "two_factor_installed": _("two-factor login installed"),
     "backup_codes_generated": _("backup codes generated"),
     "backup_code_used": _("backup code used"),
+    "retried": _("to be sent again"),
     "api_token_created": _("API token created"),
     "api_token_revoked": _("API token revoked"),
 }

@@ -1,0 +1,128 @@
+"""E-mail through an outbox: the site never sends from the request that made the change.
+
+`queue(messages)` stores each message (`OutgoingEmail`) in the caller's transaction, so an
+e-mail exists exactly when its change was committed, and starts the `send_emails` task at
+commit. `send_queued()` sends what is due, each message under a row lock (two workers never
+send the same one) and marks it sent; a message the mail server refuses is tried again
+later, after 1, 2, 4 ... minutes (at most 6 hours between tries, MAIL_MAX_ATTEMPTS tries),
+by the next run of the task or by beat's sweep every few minutes (which also sends what was
+queued while the broker was away). Delivery is at least once: a worker that dies between
+the mail server's yes and the mark sends that one message again.
+"""
+
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.mail import EmailMessage
+from django.db import transaction
+from django.utils import timezone
+
+from .models import OutgoingEmail
+
+logger = logging.getLogger(__name__)
+
+MAX_DELAY = timedelta(hours=6)
+
+
+def queue(messages: Iterable[EmailMessage]) -> int:
+    """Store `messages` to be sent once the current transaction commits; how many."""
+    now = timezone.now()
+    rows = OutgoingEmail.objects.bulk_create(
+        OutgoingEmail(
+            subject=message.subject,
+            body=message.body,
+            from_email=message.from_email or settings.DEFAULT_FROM_EMAIL,
+            to=list(message.to),
+            next_attempt_at=now,
+        )
+        for message in messages
+        if message.to
+    )
+    if rows:
+        from .tasks import run_in_background, send_emails
+
+        run_in_background(send_emails, [row.pk for row in rows])
+    return len(rows)
+
+
+@dataclass(frozen=True)
+class Sent:
+    sent: int
+    failed: int
+
+
+def retry_delay(attempts: int) -> timedelta:
+    """How long to wait after the `attempts`-th refusal."""
+    return min(timedelta(minutes=2 ** (attempts - 1)), MAX_DELAY)
+
+
+def due(now=None):
+    """The unsent messages whose next try has come and that have tries left."""
+    return OutgoingEmail.objects.filter(
+        sent_at__isnull=True,
+        next_attempt_at__lte=now or timezone.now(),
+        attempts__lt=settings.MAIL_MAX_ATTEMPTS,
+    )
+
+
+def send_queued(ids: list[int] | None = None) -> Sent:
+    """Send the due messages (of `ids`, or all). A refusal by the mail server is written on
+    the message for a later try, never raised: the changes the messages tell of are stored
+    already. Database errors are raised (the task is retried)."""
+    pending = due()
+    if ids is not None:
+        pending = pending.filter(pk__in=ids)
+    sent = failed = 0
+    for pk in pending.order_by("pk").values_list("pk", flat=True):
+        with transaction.atomic():
+            message = (
+                OutgoingEmail.objects.select_for_update(skip_locked=True)
+                .filter(pk=pk, sent_at__isnull=True)
+                .first()
+            )
+            if message is None:  # sent meanwhile, or being sent by another worker
+                continue
+            try:
+                EmailMessage(message.subject, message.body, message.from_email, message.to).send()
+            except Exception as error:
+                # Any error: the mail server's refusal (OSError), or a message that cannot
+                # be sent at all; either way the others are still sent.
+                message.attempts += 1
+                message.last_error = f"{type(error).__name__}: {error}"[:500]
+                message.next_attempt_at = timezone.now() + retry_delay(message.attempts)
+                message.save(update_fields=["attempts", "last_error", "next_attempt_at"])
+                logger.warning("E-mail %s not sent (try %s): %s", pk, message.attempts, error)
+                failed += 1
+                continue
+            message.sent_at = timezone.now()
+            message.save(update_fields=["sent_at"])
+            sent += 1
+    return Sent(sent, failed)
+
+
+@transaction.atomic
+def send_again(messages, *, by) -> int:
+    """Staff: try the unsent ones of `messages` again now, their tries counted from zero;
+    how many. Each is written to the audit trail."""
+    from bundel.audit.services import Change, audit_log_many
+
+    unsent = list(messages.filter(sent_at__isnull=True).select_for_update())
+    ids = [message.pk for message in unsent]
+    OutgoingEmail.objects.filter(pk__in=ids).update(
+        attempts=0, next_attempt_at=timezone.now(), last_error=""
+    )
+    audit_log_many(
+        (
+            Change("core.email.retried", message, data={"attempts": message.attempts})
+            for message in unsent
+        ),
+        actor=by,
+    )
+    if ids:
+        from .tasks import run_in_background, send_emails
+
+        run_in_background(send_emails, ids)
+    return len(ids)
