@@ -179,3 +179,19 @@ def test_the_command_sends_what_is_due_and_says_what_waits(server_down, mailoutb
     call_command("send_emails", stdout=out)
     assert out.getvalue() == "1 e-mail(s) sent, 0 refused; 0 not sent yet.\n"
     assert len(mailoutbox) == 1
+
+
+def test_the_next_email_takes_along_what_is_due_from_before(
+    server_down, mailoutbox, django_capture_on_commit_callbacks
+):
+    """Without beat (make run), a refused message still goes with the next run."""
+    with django_capture_on_commit_callbacks(execute=True):
+        mail.queue([message("eerste")])
+    server_down.undo()
+    OutgoingEmail.objects.update(next_attempt_at=timezone.now())
+
+    with django_capture_on_commit_callbacks(execute=True):
+        mail.queue([message("tweede")])
+
+    assert sorted(m.subject for m in mailoutbox) == ["eerste", "tweede"]
+    assert not OutgoingEmail.objects.filter(sent_at=None).exists()

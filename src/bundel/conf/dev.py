@@ -14,6 +14,14 @@ STATIC_ROOT = None
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 
+# SQLite: a write transaction takes the write lock when it begins, so a background thread
+# (an import, e-mail) and the server wait their turn (up to 20 s) instead of failing with
+# "database is locked" when one writes between the other's read and write.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    DATABASES["default"]["OPTIONS"].update(  # noqa: F405
+        {"transaction_mode": "IMMEDIATE", "timeout": 20}
+    )
+
 # Background tasks run in the process that starts them: no broker needed.
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=True)
 

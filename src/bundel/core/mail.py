@@ -2,11 +2,12 @@
 
 `queue(messages)` stores each message (`OutgoingEmail`) in the caller's transaction, so an
 e-mail exists exactly when its change was committed, and starts the `send_emails` task at
-commit. `send_queued()` sends what is due, each message under a row lock (two workers never
-send the same one) and marks it sent; a message the mail server refuses is tried again
-later, after 1, 2, 4 ... minutes (at most 6 hours between tries, MAIL_MAX_ATTEMPTS tries),
-by the next run of the task or by beat's sweep every few minutes (which also sends what was
-queued while the broker was away). Delivery is at least once: a worker that dies between
+commit. `send_queued()` sends everything that is due (not only the messages that started
+it), each message under a row lock (two runs never send the same one), and marks it sent;
+a message the mail server refuses is tried again later, after 1, 2, 4 ... minutes (at most
+6 hours between tries, MAIL_MAX_ATTEMPTS tries), by the next run: the one the next e-mail
+starts, or beat's sweep every five minutes (which also sends what was queued while the
+broker was away). Delivery is at least once: a worker that dies between
 the mail server's yes and the mark sends that one message again.
 """
 
@@ -44,7 +45,7 @@ def queue(messages: Iterable[EmailMessage]) -> int:
     if rows:
         from .tasks import run_in_background, send_emails
 
-        run_in_background(send_emails, [row.pk for row in rows])
+        run_in_background(send_emails)
     return len(rows)
 
 
@@ -68,15 +69,12 @@ def due(now=None):
     )
 
 
-def send_queued(ids: list[int] | None = None) -> Sent:
-    """Send the due messages (of `ids`, or all). A refusal by the mail server is written on
-    the message for a later try, never raised: the changes the messages tell of are stored
+def send_queued() -> Sent:
+    """Send the messages that are due. A refusal by the mail server is written on the
+    message for a later try, never raised: the changes the messages tell of are stored
     already. Database errors are raised (the task is retried)."""
-    pending = due()
-    if ids is not None:
-        pending = pending.filter(pk__in=ids)
     sent = failed = 0
-    for pk in pending.order_by("pk").values_list("pk", flat=True):
+    for pk in due().order_by("pk").values_list("pk", flat=True):
         with transaction.atomic():
             message = (
                 OutgoingEmail.objects.select_for_update(skip_locked=True)
@@ -124,5 +122,5 @@ def send_again(messages, *, by) -> int:
     if ids:
         from .tasks import run_in_background, send_emails
 
-        run_in_background(send_emails, ids)
+        run_in_background(send_emails)
     return len(ids)

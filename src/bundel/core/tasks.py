@@ -77,12 +77,13 @@ def subscriptions_tick() -> int:
 
 
 @shared_task(**RETRIED)
-def send_emails(ids: list[int] | None = None) -> list[int]:
-    """Send the queued e-mails that are due (of `ids`, or all: beat's sweep); [sent,
-    refused]. A refusal is kept on the message for a later try (bundel.core.mail)."""
+def send_emails() -> list[int]:
+    """Send the queued e-mails that are due; [sent, refused]. Started at the commit of
+    every change that queues one, and by beat every five minutes. A refusal is kept on the
+    message for a later try (bundel.core.mail)."""
     from bundel.core.mail import send_queued
 
-    result = send_queued(ids)
+    result = send_queued()
     if result.sent or result.failed:
         logger.info("send_emails: %s sent, %s refused", result.sent, result.failed)
     return [result.sent, result.failed]
