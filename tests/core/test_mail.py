@@ -195,3 +195,20 @@ def test_the_next_email_takes_along_what_is_due_from_before(
 
     assert sorted(m.subject for m in mailoutbox) == ["eerste", "tweede"]
     assert not OutgoingEmail.objects.filter(sent_at=None).exists()
+
+
+def test_without_a_broker_a_command_waits_for_its_emails_at_exit(
+    settings, monkeypatch, django_capture_on_commit_callbacks
+):
+    """make run sends in a thread of the process; setup_demo and the ticks are commands
+    that exit at once: the thread is not a daemon, so their e-mails still go."""
+    settings.TASKS_EAGER_IN_THREAD = True
+    started = []
+    monkeypatch.setattr(
+        "bundel.core.tasks.threading.Thread.start", lambda thread: started.append(thread)
+    )
+
+    with django_capture_on_commit_callbacks(execute=True):
+        mail.queue([message()])
+
+    assert [(t.name, t.daemon) for t in started] == [("bundel.core.tasks.send_emails()", False)]

@@ -64,6 +64,17 @@ class OutgoingEmailAdmin(ReadOnlyAdmin):
     """The outbox (bundel.core.mail): read-only; unsent messages can be tried again."""
 
     list_display = ["created_at", "subject", "recipients", "sent_at", "attempts", "last_error"]
+    fields = readonly_fields = [
+        "subject",
+        "recipients",
+        "from_email",
+        "body",
+        "created_at",
+        "sent_at",
+        "attempts",
+        "next_attempt_at",
+        "last_error",
+    ]
     list_filter = [("sent_at", admin.EmptyFieldListFilter)]
     search_fields = ["subject", "to"]
     date_hierarchy = "created_at"

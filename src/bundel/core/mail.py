@@ -45,7 +45,7 @@ def queue(messages: Iterable[EmailMessage]) -> int:
     if rows:
         from .tasks import run_in_background, send_emails
 
-        run_in_background(send_emails)
+        run_in_background(send_emails, finish_at_exit=True)
     return len(rows)
 
 
@@ -122,5 +122,5 @@ def send_again(messages, *, by) -> int:
     if ids:
         from .tasks import run_in_background, send_emails
 
-        run_in_background(send_emails)
+        run_in_background(send_emails, finish_at_exit=True)
     return len(ids)

@@ -29,16 +29,22 @@ RETRIED = {
 }
 
 
-def run_in_background(task, *args) -> None:
+def run_in_background(task, *args, finish_at_exit: bool = False) -> None:
     """Start `task(*args)` once the current transaction commits (so the worker sees what
     the caller wrote). With a broker it goes to the queue. Without one (eager, `make run`)
     it runs in a thread of this process when TASKS_EAGER_IN_THREAD, so a request returns at
-    once and its page can show the progress; otherwise (tests) in the caller."""
+    once and its page can show the progress; otherwise (tests) in the caller.
+    `finish_at_exit`: the process waits for that thread before it exits (a short task a
+    command may start, e.g. e-mail from setup_demo); long ones (an import, the proposals
+    batch) are cut off by a restart and left to be started again."""
 
     def start() -> None:
         if task.app.conf.task_always_eager and settings.TASKS_EAGER_IN_THREAD:
             thread = threading.Thread(
-                target=_apply_in_thread, args=(task, args), name=f"{task.name}{args}", daemon=True
+                target=_apply_in_thread,
+                args=(task, args),
+                name=f"{task.name}{args}",
+                daemon=not finish_at_exit,
             )
             thread.start()
         else:
