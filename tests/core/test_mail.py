@@ -148,6 +148,64 @@ def test_the_admin_cannot_write_an_email_by_hand(admin_client):
     assert admin_client.get("/admin/core/outgoingemail/add/").status_code == 403
 
 
+def test_the_admin_tells_sent_waiting_and_given_up_apart(admin_client, settings):
+    settings.MAIL_MAX_ATTEMPTS = 3
+    now = timezone.now()
+    for subject, sent_at, attempts in (("weg", now, 0), ("wacht", None, 2), ("op", None, 3)):
+        OutgoingEmail.objects.create(
+            subject=subject, body="b", from_email="a@b.test", to=["c@d.test"],
+            next_attempt_at=now, sent_at=sent_at, attempts=attempts,
+        )  # fmt: skip
+
+    def listed(delivery):
+        page = admin_client.get("/admin/core/outgoingemail/", {"delivery": delivery})
+        return sorted(row.subject for row in page.context["cl"].result_list)
+
+    assert (listed("sent"), listed("waiting"), listed("given_up")) == (["weg"], ["wacht"], ["op"])
+
+
+def test_the_outbox_refuses_what_it_cannot_keep():
+    with pytest.raises(ValueError, match="not with: cc, attachments"):
+        mail.queue([EmailMessage("s", "b", "a@b.test", ["c@d.test"], cc=["e@f.test"],
+                                 attachments=[("a.txt", "x", "text/plain")])])  # fmt: skip
+    assert not OutgoingEmail.objects.exists()
+
+
+def test_a_run_leaves_a_message_another_run_tried_since_it_was_listed(monkeypatch, mailoutbox):
+    """The lock re-reads `due()`: a message another run was refused on after this run
+    listed it waits for its next try (its tries never run past the limit)."""
+    OutgoingEmail.objects.create(
+        subject="x", body="y", from_email="a@b.test", to=["c@d.test"],
+        next_attempt_at=timezone.now(),
+    )  # fmt: skip
+    real_due, calls = mail.due, []
+
+    def due_with_another_run_between(now=None):
+        calls.append(now)
+        if len(calls) == 2:  # after the listing, before the lock: the other run's refusal
+            OutgoingEmail.objects.update(
+                attempts=1, next_attempt_at=timezone.now() + timedelta(minutes=1)
+            )
+        return real_due(now)
+
+    monkeypatch.setattr(mail, "due", due_with_another_run_between)
+
+    assert mail.send_queued() == mail.Sent(0, 0)
+    assert mailoutbox == []
+    assert OutgoingEmail.objects.get().attempts == 1
+
+
+def test_one_session_with_the_mail_server_for_a_run(monkeypatch, mailoutbox):
+    opened = []
+    from django.core.mail.backends.locmem import EmailBackend
+
+    monkeypatch.setattr(EmailBackend, "open", lambda self: opened.append(self), raising=False)
+    with transaction.atomic():
+        mail.queue([message(f"bericht {n}") for n in range(3)])
+    assert mail.send_queued() == mail.Sent(3, 0)
+    assert len({id(connection) for connection in opened}) == 1
+
+
 @pytest.mark.postgresql
 @pytest.mark.django_db(transaction=True)
 def test_runs_at_the_same_moment_send_each_email_once(mailoutbox):

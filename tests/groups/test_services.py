@@ -368,7 +368,10 @@ def test_changing_a_session_invites_only_new_suppliers(
 ):
     from .factories import SupplierFactory
 
-    session = plan(joined, staff, supplier, later)
+    with django_capture_on_commit_callbacks(execute=True):
+        session = plan(joined, staff, supplier, later)
+    assert [m.to for m in mailoutbox] == [[supplier.email]]  # invited when it was planned
+    mailoutbox.clear()
     other = SupplierFactory(username="other", organisation="Ander B.V.")
     with django_capture_on_commit_callbacks(execute=True):
         services.session_update(

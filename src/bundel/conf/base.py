@@ -123,6 +123,9 @@ vars().update(EMAIL_CONFIG)
 # The site's address, for links in e-mails sent outside a request.
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Bundel <noreply@bundel.local>")
+# How long to wait for the mail server (seconds); without it a hung server would hold a
+# worker forever.
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
 # E-mails go through an outbox (bundel.core.mail): a message the mail server refuses is
 # tried again after 1, 2, 4 ... minutes (at most 6 hours apart), this many times in all.
 MAIL_MAX_ATTEMPTS = env.int("MAIL_MAX_ATTEMPTS", default=10)

@@ -1,5 +1,6 @@
 """Admin pieces shared by the apps."""
 
+from django.conf import settings
 from django.contrib import admin
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
@@ -59,6 +60,28 @@ class AuditedModelAdmin(admin.ModelAdmin):
             self.delete_model(request, obj)
 
 
+class DeliveryFilter(admin.SimpleListFilter):
+    title = _("delivery")
+    parameter_name = "delivery"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("sent", _("sent")),
+            ("waiting", _("waiting for a try")),
+            ("given_up", _("given up (tries used up)")),
+        ]
+
+    def queryset(self, request, queryset):
+        tries = settings.MAIL_MAX_ATTEMPTS
+        if self.value() == "sent":
+            return queryset.filter(sent_at__isnull=False)
+        if self.value() == "waiting":
+            return queryset.filter(sent_at__isnull=True, attempts__lt=tries)
+        if self.value() == "given_up":
+            return queryset.filter(sent_at__isnull=True, attempts__gte=tries)
+        return queryset
+
+
 @admin.register(OutgoingEmail)
 class OutgoingEmailAdmin(ReadOnlyAdmin):
     """The outbox (bundel.core.mail): read-only; unsent messages can be tried again."""
@@ -75,7 +98,7 @@ class OutgoingEmailAdmin(ReadOnlyAdmin):
         "next_attempt_at",
         "last_error",
     ]
-    list_filter = [("sent_at", admin.EmptyFieldListFilter)]
+    list_filter = [DeliveryFilter]
     search_fields = ["subject", "to"]
     date_hierarchy = "created_at"
     actions = ["send_again"]

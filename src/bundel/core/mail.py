@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
-from django.core.mail import EmailMessage
+from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
 from django.utils import timezone
 
@@ -29,7 +29,18 @@ MAX_DELAY = timedelta(hours=6)
 
 
 def queue(messages: Iterable[EmailMessage]) -> int:
-    """Store `messages` to be sent once the current transaction commits; how many."""
+    """Store `messages` to be sent once the current transaction commits; how many. The
+    outbox keeps plain-text messages to `to` addresses; anything more is refused rather
+    than dropped."""
+    messages = list(messages)
+    for message in messages:
+        extra = [
+            name
+            for name in ("cc", "bcc", "reply_to", "extra_headers", "attachments", "alternatives")
+            if getattr(message, name, None)
+        ]
+        if extra:
+            raise ValueError(f"The outbox sends plain messages only, not with: {', '.join(extra)}")
     now = timezone.now()
     rows = OutgoingEmail.objects.bulk_create(
         OutgoingEmail(
@@ -70,35 +81,59 @@ def due(now=None):
 
 
 def send_queued() -> Sent:
-    """Send the messages that are due. A refusal by the mail server is written on the
-    message for a later try, never raised: the changes the messages tell of are stored
-    already. Database errors are raised (the task is retried)."""
+    """Send the messages that are due, over one session with the mail server. A refusal is
+    written on the message for a later try, never raised: the changes the messages tell of
+    are stored already. Database errors are raised (the task is retried). Each message is
+    sent and marked in a transaction of its own (durable: never inside the caller's, whose
+    rollback would unmark a message the mail server already took)."""
     sent = failed = 0
-    for pk in due().order_by("pk").values_list("pk", flat=True):
-        with transaction.atomic():
-            message = (
-                OutgoingEmail.objects.select_for_update(skip_locked=True)
-                .filter(pk=pk, sent_at__isnull=True)
-                .first()
-            )
-            if message is None:  # sent meanwhile, or being sent by another worker
-                continue
-            try:
-                EmailMessage(message.subject, message.body, message.from_email, message.to).send()
-            except Exception as error:
-                # Any error: the mail server's refusal (OSError), or a message that cannot
-                # be sent at all; either way the others are still sent.
-                message.attempts += 1
-                message.last_error = f"{type(error).__name__}: {error}"[:500]
-                message.next_attempt_at = timezone.now() + retry_delay(message.attempts)
-                message.save(update_fields=["attempts", "last_error", "next_attempt_at"])
-                logger.warning("E-mail %s not sent (try %s): %s", pk, message.attempts, error)
-                failed += 1
-                continue
-            message.sent_at = timezone.now()
-            message.save(update_fields=["sent_at"])
-            sent += 1
+    connection = get_connection()
+    try:
+        for pk in due().order_by("pk").values_list("pk", flat=True):
+            with transaction.atomic(durable=True):
+                # Still due (another run may have sent it, or tried it since the list was
+                # read), and not being sent by another run right now.
+                message = due().select_for_update(skip_locked=True).filter(pk=pk).first()
+                if message is None:
+                    continue
+                try:
+                    connection.open()  # the run's session: opened once, again after an error
+                    EmailMessage(
+                        message.subject,
+                        message.body,
+                        message.from_email,
+                        message.to,
+                        connection=connection,
+                    ).send()
+                except Exception as error:
+                    # Any error: the mail server's refusal (OSError), or a message that
+                    # cannot be sent at all; either way the others are still tried.
+                    connection.close()
+                    _refused(message, error)
+                    failed += 1
+                    continue
+                message.sent_at = timezone.now()
+                message.save(update_fields=["sent_at"])
+                sent += 1
+    finally:
+        connection.close()
     return Sent(sent, failed)
+
+
+def _refused(message: OutgoingEmail, error: Exception) -> None:
+    message.attempts += 1
+    message.last_error = f"{type(error).__name__}: {error}"[:500]
+    message.next_attempt_at = timezone.now() + retry_delay(message.attempts)
+    message.save(update_fields=["attempts", "last_error", "next_attempt_at"])
+    if message.attempts >= settings.MAIL_MAX_ATTEMPTS:
+        logger.error(
+            "E-mail %s given up after %s tries (the admin can send it again): %s",
+            message.pk,
+            message.attempts,
+            error,
+        )
+    else:
+        logger.warning("E-mail %s not sent (try %s): %s", message.pk, message.attempts, error)
 
 
 @transaction.atomic
