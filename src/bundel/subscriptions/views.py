@@ -91,7 +91,8 @@ def _membership_note(board: Board) -> str:
 
 
 def _wave_location_choices(locations, points) -> list[tuple[str, str]]:
-    """The board's locations, each saying which open wave it is already in."""
+    """The board's locations ((code, name) pairs), each saying which open wave it is
+    already in."""
     in_wave = {
         code: point.wave.name
         for point in points
@@ -99,11 +100,11 @@ def _wave_location_choices(locations, points) -> list[tuple[str, str]]:
         for code in point.codes
     }
     choices = []
-    for location in locations:
-        label = f"{location.code} {location.name}"
-        if location.code in in_wave:
-            label += " " + _("(in wave %(name)s)") % {"name": in_wave[location.code]}
-        choices.append((location.code, label))
+    for code, name in locations:
+        label = f"{code} {name}"
+        if code in in_wave:
+            label += " " + _("(in wave %(name)s)") % {"name": in_wave[code]}
+        choices.append((code, label))
     return choices
 
 
@@ -272,7 +273,7 @@ def board(request, duo_number: str):
     if request.htmx and request.method == "GET":  # the pager of the services
         return render(request, "subscriptions/_services.html", _services(request, board, acts))
     locations = list(
-        locations_visible_to(user).filter(board=board).only("code", "name").order_by("code")
+        locations_visible_to(user).filter(board=board).order_by("code").values_list("code", "name")
     )
     points = board_migration(board, user, total_locations=len(locations))
     choices = _wave_location_choices(locations, points)
