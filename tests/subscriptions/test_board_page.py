@@ -43,7 +43,7 @@ def test_subscriptions_per_location_with_state_prices_and_dates(
     assert "€ 480.00" in html and "€ 501.60" in html  # price, and with 2% + 2.5%
     assert "€ 75.00" in html and "€ 78.75" in html
     assert f"01-01-{next_year}" in html and "Requested" in html
-    connectivity = next(row for row in by_location[0][1] if row.product_code == "connectivity")
+    connectivity = Subscription.objects.get(location=first_location, product__code="connectivity")
     assert f'href="/services/41211/subscriptions/{connectivity.pk}/"' in html
     assert 'href="/services/41211/order/"' in html and 'href="/services/41211/costs/"' in html
 

@@ -6,6 +6,8 @@ read-only (they come from the boards, through the pages and the API). Nothing is
 from django import forms
 from django.contrib import admin
 
+from bundel.core.admin import ReadOnlyAdmin
+
 from . import services
 from .constants import AWARDED_STATES, QUANTITY_KINDS
 from .models import CallOff, ContractParticipant, ContractRate, FrameworkContract
@@ -166,19 +168,10 @@ class FrameworkContractAdmin(admin.ModelAdmin):
 
 
 @admin.register(CallOff)
-class CallOffAdmin(admin.ModelAdmin):
+class CallOffAdmin(ReadOnlyAdmin):
     """Call-offs to look up; they are placed by boards (pages, API, ordering)."""
 
     list_display = ["contract", "board", "product", "capacity", "quantity", "yearly_value"]
     list_filter = ["contract"]
     search_fields = ["board__duo_number", "contract__reference"]
     list_select_related = ["contract", "board", "product", "capacity"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

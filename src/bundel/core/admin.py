@@ -1,6 +1,5 @@
 """Admin pieces shared by the apps."""
 
-from django.conf import settings
 from django.contrib import admin
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
@@ -72,13 +71,12 @@ class DeliveryFilter(admin.SimpleListFilter):
         ]
 
     def queryset(self, request, queryset):
-        tries = settings.MAIL_MAX_ATTEMPTS
         if self.value() == "sent":
             return queryset.filter(sent_at__isnull=False)
         if self.value() == "waiting":
-            return queryset.filter(sent_at__isnull=True, attempts__lt=tries)
+            return mail.waiting(queryset)
         if self.value() == "given_up":
-            return queryset.filter(sent_at__isnull=True, attempts__gte=tries)
+            return mail.given_up(queryset)
         return queryset
 
 

@@ -71,13 +71,22 @@ def retry_delay(attempts: int) -> timedelta:
     return min(timedelta(minutes=2 ** (attempts - 1)), MAX_DELAY)
 
 
+def waiting(messages=None):
+    """The unsent ones of `messages` (all) that have tries left."""
+    messages = OutgoingEmail.objects.all() if messages is None else messages
+    return messages.filter(sent_at__isnull=True, attempts__lt=settings.MAIL_MAX_ATTEMPTS)
+
+
+def given_up(messages=None):
+    """The unsent ones of `messages` (all) that used up their tries (staff may send them
+    again: `send_again`)."""
+    messages = OutgoingEmail.objects.all() if messages is None else messages
+    return messages.filter(sent_at__isnull=True, attempts__gte=settings.MAIL_MAX_ATTEMPTS)
+
+
 def due(now=None):
-    """The unsent messages whose next try has come and that have tries left."""
-    return OutgoingEmail.objects.filter(
-        sent_at__isnull=True,
-        next_attempt_at__lte=now or timezone.now(),
-        attempts__lt=settings.MAIL_MAX_ATTEMPTS,
-    )
+    """The messages waiting whose next try has come."""
+    return waiting().filter(next_attempt_at__lte=now or timezone.now())
 
 
 def send_queued() -> Sent:

@@ -13,7 +13,7 @@ class EventsConfig(AppConfig):
         from .models import Event, Registration
 
         # The lists of events are cached under this version (selectors.cached_list): any
-        # change of an event or a registration (the places taken) gives them a new key.
+        # change of an event or a registration (the places taken) has them computed anew.
         receiver = bumper("events")
         for model in (Event, Registration):
             for signal in (post_save, post_delete):

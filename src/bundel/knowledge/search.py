@@ -63,7 +63,7 @@ def _stem_text(values) -> str:
 def index_document(document: Document) -> None:
     """Recompute the index of a document's title, summary, tags and current version.
     Cached search results depend on it: a reindex (`knowledge_reindex`, which saves no
-    model) gives them a new key as a change of a document does (apps.py)."""
+    model) has them computed anew, as a change of a document does (apps.py)."""
     versions.bump("knowledge")
     version = (
         DocumentVersion.objects.filter(pk=document.current_version_id)

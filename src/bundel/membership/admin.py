@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from bundel.core.admin import AuditedModelAdmin
+from bundel.core.admin import AuditedModelAdmin, ReadOnlyAdmin
 
 from .models import (
     Agreement,
@@ -44,7 +44,7 @@ class SettlementInline(ReadOnlyInline):
 
 
 @admin.register(Membership)
-class MembershipAdmin(admin.ModelAdmin):
+class MembershipAdmin(ReadOnlyAdmin):
     list_display = [
         "board",
         "duo_number",
@@ -94,15 +94,6 @@ class MembershipAdmin(admin.ModelAdmin):
             reverse("membership:detail", args=[obj.pk]),
             _("Change this membership on its page (the rules, audit and e-mails apply there)"),
         )
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(AgreementVersion)

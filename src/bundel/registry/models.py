@@ -195,7 +195,8 @@ class BoardSummary(models.Model):
     has_po = models.BooleanField(_("has primary education"), default=False)
     has_vo = models.BooleanField(_("has secondary education"), default=False)
     current_pupils = models.PositiveIntegerField(_("pupils"), null=True, blank=True)
-    refreshed_at = models.DateTimeField(_("refreshed at"), db_index=True)
+    # When the row was last computed (for whoever reads the table; nothing selects on it).
+    refreshed_at = models.DateTimeField(_("refreshed at"))
 
     class Meta:
         verbose_name = _("board summary")

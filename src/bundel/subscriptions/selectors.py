@@ -194,9 +194,13 @@ def board_costs(board: Board, year: int, *, user) -> Costs:
 @dataclass(frozen=True)
 class WavePoint:
     wave: MigrationWave
-    locations: int
     migrated_percent: Decimal  # of the board's locations in a wave that is done, cumulative
     codes: tuple[str, ...]  # of its locations, in order
+
+    @property
+    def locations(self) -> int:
+        """How many locations the wave moves."""
+        return len(self.codes)
 
 
 def board_migration(board: Board, user, *, total_locations: int | None = None) -> list[WavePoint]:
@@ -220,7 +224,7 @@ def board_migration(board: Board, user, *, total_locations: int | None = None) -
         if wave.state == "done":
             done += count
         percent = (Decimal(done) * 100 / total).quantize(Decimal("0.1"))
-        points.append(WavePoint(wave, count, percent, tuple(codes[wave.pk])))
+        points.append(WavePoint(wave, percent, tuple(codes[wave.pk])))
     return points
 
 

@@ -143,7 +143,6 @@ class ServiceRow:
     the selector reads: template tags, filters and includes per row, and model instances,
     were most of the page's time."""
 
-    pk: int
     url: str
     product_code: str
     product_name: str
@@ -225,7 +224,6 @@ def _service_rows(board: Board, subscriptions: list[dict]) -> list:
         )
         rows = [
             ServiceRow(
-                pk=s["pk"],
                 url=url.format(s["pk"]),
                 product_code=s["product__code"],
                 product_name=s["product_name"],

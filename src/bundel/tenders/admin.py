@@ -8,6 +8,8 @@ from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from bundel.core.admin import ReadOnlyAdmin
+
 from . import services
 from .constants import EDITABLE_STATES
 from .models import AwardCriterion, DemandLine, Lot, Participation, Tender
@@ -132,7 +134,7 @@ class DemandLineInline(ReadOnlyInline):
 
 
 @admin.register(Participation)
-class ParticipationAdmin(admin.ModelAdmin):
+class ParticipationAdmin(ReadOnlyAdmin):
     """A board's demand, to read: it changes on the board's demand page or through the
     API, where the rules, the deadline and the audit trail apply."""
 
@@ -150,12 +152,3 @@ class ParticipationAdmin(admin.ModelAdmin):
             .get_queryset(request)
             .prefetch_related("lines__lot", "lines__location", "lines__product", "lines__capacity")
         )
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
