@@ -115,6 +115,11 @@ PAGES: dict[str, tuple[dict[str, str], Row]] = {
         row(LOGIN, OK, OK, DENY, DENY, DENY),
     ),
     "subscriptions:costs": ({"duo_number": "board.duo_number"}, MEMBERS_ONLY),
+    # planned by the board's contacts and staff; its council member only reads the plan
+    "subscriptions:wave_new": (
+        {"duo_number": "board.duo_number"},
+        row(LOGIN, OK, OK, DENY, DENY, DENY),
+    ),
     "subscriptions:detail": (
         {"duo_number": "board.duo_number", "pk": "subscription.pk"},
         MEMBERS_ONLY,

@@ -95,11 +95,13 @@ def test_contact_orders_connectivity_adds_security_plans_waves_and_sees_costs(li
     expect(page.locator("#location-02FY01")).to_contain_text("1 Gbit/s")
     expect(page.locator("#location-02FY01 [data-state]").first).to_have_text("Requested")
 
-    # Two migration waves, one location each.
+    # Two migration waves, one location each, each planned on its own page.
     for name, days, location in (
         ("Golf 1", 14, "02FY00 Lyceum aan Zee"),
         ("Golf 2", 42, "02FY01 Mavo Midden"),
     ):
+        page.get_by_role("link", name="Plan a migration wave").click()
+        expect(page.locator("h1")).to_contain_text("migration plan")
         wave = page.get_by_role("form", name="Plan a migration wave")
         wave.get_by_label("Name").fill(name)
         wave.get_by_label("Date").fill((today + timedelta(days=days)).isoformat())

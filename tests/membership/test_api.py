@@ -1,10 +1,13 @@
 """The membership API: same rules as the services; 400/403/404/409 with a message."""
 
+import json
 from datetime import date
 
 import pytest
 from django.utils import timezone
+from rest_framework.serializers import ModelSerializer
 
+from bundel.membership.api import AgreementSerializer, MembershipSerializer
 from bundel.membership.constants import AgreementKind
 from bundel.membership.models import AgreementVersion, Membership
 
@@ -148,6 +151,57 @@ def test_anonymous_gets_401_or_403(client):
 
 
 @pytest.mark.django_db
+def test_a_membership_reads_as_drfs_generic_serializer_writes_it(staff, version):
+    """`MembershipSerializer.to_representation` (and its agreements') read the row
+    straight: it must give what DRF's walk over the declared fields gives, whatever is
+    filled in."""
+    from ..factories import BoardFactory
+
+    service = AgreementVersion.objects.create(
+        kind=AgreementKind.SERVICE, version="SLA-1", valid_from=date(2026, 1, 1)
+    )
+    full = Membership.objects.create(
+        board=BoardFactory(name="Stichting <Één>"),
+        state="notice_given",
+        is_founding=True,
+        founding_since=date(2025, 6, 1),
+        interested_on=date(2025, 1, 2),
+        applied_on=date(2025, 2, 3),
+        admitted_on=date(2025, 3, 4),
+        notice_on=date(2026, 5, 6),
+        notice_by="member",
+        notice_reason="Fusie",
+        ends_on=date(2027, 1, 1),
+    )
+    for kind_version in (version, service):
+        full.agreements.create(
+            version=kind_version, signed_on=date(2025, 2, 3), signer="A. de Vries"
+        )
+    Membership.objects.create(
+        board=BoardFactory(name=""),  # shown as "Board <number>"
+        state="rejected",
+        interested_on=date(2025, 1, 2),
+        rejected_on=date(2025, 4, 1),
+        rejection_reason="Geen bevoegd gezag",
+    )
+    Membership.objects.create(board=BoardFactory(), state="interested")
+
+    serializer = MembershipSerializer()
+    rows = Membership.objects.select_related("board").prefetch_related("agreements__version")
+    assert rows.count() == 3
+    for row in rows:
+        fast = serializer.to_representation(row)
+        generic = ModelSerializer.to_representation(serializer, row)
+        assert list(fast) == list(MembershipSerializer.Meta.fields)
+        assert json.dumps(fast) == json.dumps(generic)
+        for agreement in row.agreements.all():
+            child = AgreementSerializer()
+            assert child.to_representation(agreement) == dict(
+                ModelSerializer.to_representation(child, agreement)
+            )
+
+
+@pytest.mark.django_db
 @pytest.mark.parametrize("rows", [2, 50])
 def test_list_queries_do_not_grow(client, staff, django_assert_num_queries, rows):
     from ..factories import BoardFactory
@@ -157,6 +211,6 @@ def test_list_queries_do_not_grow(client, staff, django_assert_num_queries, rows
             board=BoardFactory(), state="interested", interested_on=date(2026, 1, 1)
         )
     client.force_login(staff)
-    with django_assert_num_queries(5):  # session, user, count, page, agreements
+    with django_assert_num_queries(4):  # user (session: cached), count, page, agreements
         response = client.get("/api/v1/memberships/?state=interested&page_size=100")
     assert len(response.json()["results"]) == rows

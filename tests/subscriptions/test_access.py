@@ -16,6 +16,7 @@ def urls(connected) -> list[str]:
         "/services/41211/order/",
         "/services/41211/costs/",
         "/services/41211/costs/?format=xlsx",
+        "/services/41211/waves/new/",
         f"/services/41211/subscriptions/{subscription.pk}/",
     ]
 

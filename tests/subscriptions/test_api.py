@@ -1,13 +1,16 @@
 """The subscriptions API: the services' rules as 400/403/404/409 with the rule's message,
 nothing stored on a refusal, nothing of another board, bounded queries."""
 
+import json
 from datetime import date, timedelta
 
 import pytest
 from django.test import Client
-from django.utils import timezone
+from django.utils import timezone, translation
+from rest_framework.serializers import ModelSerializer
 
 from bundel.subscriptions import services
+from bundel.subscriptions.api import SubscriptionSerializer, _subscriptions
 from bundel.subscriptions.models import MigrationWave, Subscription
 
 from ..factories import LocationFactory
@@ -300,6 +303,15 @@ def test_the_board_subscriptions_are_paginated(contact_client, taken, here):
     assert (data["count"], len(data["results"])) == (2, 1)
     assert data["results"][0]["product"] == "connectivity"  # by location, then product
     assert data["next"].endswith("page=2&page_size=1")
+    # The pages are cached with their count; their links are written for each request.
+    for _ in range(2):
+        second = contact_client.get("/api/v1/boards/41211/subscriptions/?page=2&page_size=1")
+        last = contact_client.get("/api/v1/boards/41211/subscriptions/?page=last&page_size=1")
+        beyond = contact_client.get("/api/v1/boards/41211/subscriptions/?page=3&page_size=1")
+        assert second.json()["results"][0]["product"] == "security"
+        assert second.json()["previous"].endswith("/subscriptions/?page_size=1")
+        assert second.json()["next"] is None and last.json() == second.json()
+        assert beyond.status_code == 404 and "Invalid page" in beyond.json()["detail"]
 
     detail = contact_client.get(f"/api/v1/subscriptions/{taken['security']}/").json()
     assert (detail["product"], detail["location"]) == ("security", "16AH00")
@@ -514,6 +526,36 @@ def test_staff_see_every_board(client, staff, taken):
     assert client.get("/api/v1/subscriptions/").json()["count"] == 2
 
 
+def test_a_subscription_reads_as_drfs_generic_serializer_writes_it(board, staff, membership, today):
+    """`SubscriptionSerializer.to_representation` reads the row straight: it must give
+    what DRF's walk over the declared fields gives, for every kind of row (dates set and
+    not, a wave, capacity changes, both languages)."""
+    subs = order_many(board, staff, 6, start=date(2025, 3, 1))
+    services.subscription_change_capacity(
+        subscription=subs[1], capacity="10g", on=date(2025, 6, 1), by=staff
+    )
+    services.subscription_change_capacity(
+        subscription=subs[1], capacity="1g", on=date(2025, 9, 1), by=staff
+    )
+    services.subscription_terminate(subscription=subs[2], on=date(2026, 3, 1), by=staff)
+    wave = services.wave_create(
+        board=board, name="Golf 1", on=today, locations=[subs[0].location.code], by=staff
+    )
+    services.wave_start(wave=wave, by=staff)
+    services.wave_complete(wave=wave, by=staff, on=today)
+    rows = list(_subscriptions(staff).filter(board=board))  # every column, every relation
+    assert {s.wave_id for s in rows} > {None} and any(s.ends_on for s in rows)
+
+    serializer = SubscriptionSerializer()
+    for language in ("nl", "en"):
+        with translation.override(language):
+            for row in rows:
+                fast = serializer.to_representation(row)
+                generic = ModelSerializer.to_representation(serializer, row)
+                assert list(fast) == list(SubscriptionSerializer.Meta.fields)
+                assert json.dumps(fast) == json.dumps(generic)
+
+
 # -- query counts --------------------------------------------------------------------------
 
 
@@ -526,11 +568,15 @@ def test_subscriptions_list_queries_do_not_grow(
         subscription=subs[1], capacity="10g", on=date(2025, 6, 1), by=staff
     )
 
-    # session, user, board, count, page, capacity changes
-    with django_assert_num_queries(6):
+    # user with board (the session comes from the cache), count, page, capacity changes
+    with django_assert_num_queries(4):
         response = contact_client.get("/api/v1/boards/41211/subscriptions/?page_size=100")
+    # Then the page comes from the cache: only the user.
+    with django_assert_num_queries(1):
+        again = contact_client.get("/api/v1/boards/41211/subscriptions/?page_size=100")
 
     assert len(response.json()["results"]) == rows
+    assert again.json() == response.json()
 
 
 @pytest.mark.parametrize("rows", [2, 50])
@@ -540,8 +586,8 @@ def test_all_subscriptions_queries_do_not_grow(
     order_many(board, staff, rows, start=date(2025, 3, 1))
     client.force_login(staff)
 
-    # session, user, count, page, capacity changes
-    with django_assert_num_queries(5):
+    # user (the session comes from the cache), count, page, capacity changes
+    with django_assert_num_queries(4):
         response = client.get("/api/v1/subscriptions/?page_size=100")
 
     assert [s["board"] for s in response.json()["results"]] == ["41211"] * rows
@@ -556,8 +602,9 @@ def test_costs_queries_do_not_grow(
         subscription=subs[1], capacity="10g", on=date(2025, 6, 1), by=staff
     )
 
-    # session, user, board, membership, pupils (the board's summary), subscriptions, changes
-    with django_assert_num_queries(7):
+    # user with board (the session comes from the cache), membership, pupils (the board's
+    # summary), subscriptions, changes
+    with django_assert_num_queries(5):
         response = contact_client.get("/api/v1/boards/41211/costs/?year=2025")
 
     assert len(response.json()["lines"]) == rows

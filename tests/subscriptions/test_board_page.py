@@ -8,6 +8,7 @@ import pytest
 from django.test import Client
 
 from bundel.audit.models import AuditEntry
+from bundel.catalogue.services import product_update
 from bundel.subscriptions import services
 from bundel.subscriptions.models import MigrationWave, Subscription
 from bundel.subscriptions.services import OrderLine
@@ -17,6 +18,7 @@ from ..factories import BoardFactory, LocationFactory, UserFactory
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 URL = "/services/41211/"
+NEW_WAVE = "/services/41211/waves/new/"
 
 
 def states(board) -> dict[tuple[str, str], str]:
@@ -67,7 +69,7 @@ def test_contact_plans_two_waves(
     contact_client, board, connected, first_location, second_location, today
 ):
     first = contact_client.post(
-        URL,
+        NEW_WAVE,
         {
             "action": "wave_create",
             "wave-name": "Golf 1",
@@ -76,7 +78,7 @@ def test_contact_plans_two_waves(
         },
     )
     second = contact_client.post(
-        URL,
+        NEW_WAVE,
         {
             "action": "wave_create",
             "wave-name": "Golf 2",
@@ -116,7 +118,7 @@ def test_a_location_in_an_open_wave_is_refused_with_the_services_message(
         by=connected[0].order.placed_by,
     )
     response = contact_client.post(
-        URL,
+        NEW_WAVE,
         {
             "action": "wave_create",
             "wave-name": "Nog eens",
@@ -233,8 +235,9 @@ def test_outsider_gets_404_and_cannot_post(
         "wave-locations": [first_location.code],
     }
 
-    assert outsider_client.get(URL).status_code == 404
-    assert outsider_client.post(URL, data).status_code == 404
+    for url in (URL, NEW_WAVE):
+        assert outsider_client.get(url).status_code == 404
+        assert outsider_client.post(url, data).status_code == 404
     assert MigrationWave.objects.count() == 0
 
 
@@ -271,9 +274,9 @@ def test_the_services_are_paged_by_25_locations_with_the_boards_totals(
     codes = security_everywhere
 
     first = contact_client.get(URL)
-    # session, user, board, locations, waves (none, so no wave locations), membership, the
-    # board's locations with services, their subscriptions; the user's board (the menu)
-    with django_assert_num_queries(9):
+    # user with their board (the session comes from the cache), the page's subscriptions
+    # (the board's plan and its locations with services are cached), membership
+    with django_assert_num_queries(3):
         second = contact_client.get(URL + "?page=2")
     beyond = contact_client.get(URL + "?page=9")
 
@@ -283,7 +286,7 @@ def test_the_services_are_paged_by_25_locations_with_the_boards_totals(
     for page, html in ((1, first.content.decode()), (2, second.content.decode())):
         assert "27 services at 27 locations" in html
         assert f"Page {page} of 2" in html
-        assert "Migration plan" in html and 'id="action-wave_create"' in html
+        assert "Migration plan" in html and f'href="{NEW_WAVE}"' in html
         assert html.count('class="list compact location-services"') == (25 if page == 1 else 2)
     assert 'href="?page=2"' in first.content.decode()
     assert 'href="?page=1"' in second.content.decode()
@@ -327,12 +330,17 @@ def test_board_page_queries_do_not_grow(
         by=staff,
     )
 
-    # session, user, board, locations, waves, wave locations, membership, the board's
-    # locations with services, their subscriptions
-    with django_assert_num_queries(9):
+    # user (the session comes from the cache), board, waves, wave locations, the board's
+    # locations, its locations with services, their subscriptions, membership
+    with django_assert_num_queries(8):
         response = staff_client.get(URL)
+    # Then the board's services and plan come from the cache: user, board, membership.
+    with django_assert_num_queries(3):
+        again = staff_client.get(URL)
 
     assert sum(len(subs) for _loc, subs in response.context["by_location"]) == rows
+    assert again.context["by_location"] == response.context["by_location"]
+    assert again.context["points"] == response.context["points"]
 
 
 def test_the_services_tables_escape_what_the_registry_and_catalogue_say(
@@ -348,3 +356,69 @@ def test_the_services_tables_escape_what_the_registry_and_catalogue_say(
     assert "<script>alert" not in html
     assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; Co, Eindhoven</caption>" in html
     assert html.count('<th scope="col" class="num">Price per month</th>') == 2
+
+
+def test_the_cached_page_and_api_list_follow_every_change(
+    contact_client, connected, first_location, staff, contact, today, next_year
+):
+    """The board's services, its plan and the API's pages are cached
+    (`selectors.board_cached`): every write that changes what they show makes them read
+    anew, those of the services' bulk writes (which send no signals) too."""
+    api = "/api/v1/boards/41211/subscriptions/"
+
+    def seen(product="connectivity") -> tuple[str, dict]:
+        html = contact_client.get(URL).content.decode()
+        rows = contact_client.get(api).json()["results"]
+        row = next(
+            r for r in rows if r["location"] == first_location.code and r["product"] == product
+        )
+        return html, row
+
+    connectivity = next(s for s in connected if s.product.code == "connectivity")
+    third = LocationFactory(board=connectivity.board, name="De Derde")
+    html, row = seen()  # now cached
+    assert row["state"] == "requested" and row["capacity"] == "1g"
+    assert "De Derde" not in html
+
+    services.order_place(
+        board=connectivity.board,
+        lines=[OrderLine(third.code, "security", None, date(next_year, 1, 1))],
+        by=contact,
+    )
+    assert "De Derde" in seen()[0]
+
+    services.subscription_change_capacity(
+        subscription=connectivity, capacity="10g", on=date(next_year, 3, 1), by=staff
+    )
+    html, row = seen()
+    assert row["capacity"] == "10g" and row["changes"][0]["new_capacity"] == "10g"
+    assert "10 Gbit/s" in html
+
+    wave = services.wave_create(
+        board=connectivity.board, name="Golf 9", on=today, locations=[first_location.code],
+        by=contact,
+    )  # fmt: skip
+    html, row = seen()
+    assert row["state"] == "planned" and row["wave"] == wave.pk
+    assert "Golf 9" in html and "1 of 2 locations" not in html
+
+    services.wave_start(wave=wave, by=staff)
+    assert seen()[1]["state"] == "migrating"
+    services.wave_complete(wave=wave, by=staff, on=today)
+    html, row = seen()
+    assert row["state"] == "active" and row["active_on"] == today.isoformat()
+    assert 'class="wave wave-done"' in html  # the timeline's bar
+
+    services.subscription_terminate(subscription=connectivity, on=today, by=staff)
+    assert seen()[1]["state"] == "terminating"
+    services.subscriptions_end_due(today=today)
+    assert seen()[1]["state"] == "ended"
+
+    product_update(product=connectivity.product, by=staff, name_en="Fibre to the school")
+    html, row = seen()
+    assert row["product_name"] == "Fibre to the school" and "Fibre to the school" in html
+
+    first_location.name = "De Nieuwe Naam"
+    first_location.save()
+    html, row = seen()
+    assert row["location_name"] == "De Nieuwe Naam" and "De Nieuwe Naam" in html

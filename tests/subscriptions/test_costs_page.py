@@ -136,9 +136,9 @@ def test_costs_page_queries_do_not_grow(
         subscription=subscriptions[0], capacity="1g", on=start + timedelta(days=90), by=staff
     )
 
-    # session, user, board, membership years, pupils (the board's summary), subscriptions,
-    # changes
-    with django_assert_num_queries(7):
+    # user (the session comes from the cache), board, membership years, pupils (the
+    # board's summary), subscriptions, changes
+    with django_assert_num_queries(6):
         response = staff_client.get(f"{URL}?year={next_year}")
 
     assert len(response.context["costs"].lines) == rows

@@ -395,7 +395,7 @@ AXES_CLIENT_IP_CALLABLE = "bundel.accounts.throttling.client_ip"
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",  # first: refuses a blocked account+address
-    "django.contrib.auth.backends.ModelBackend",
+    "bundel.accounts.backends.AccountBackend",  # Django's, reading the user with their board
 ]
 MIDDLEWARE += ["axes.middleware.AxesMiddleware"]
 # Lockouts are logged as warnings; each failed login at INFO (AXES_LOG_LEVEL=INFO).
@@ -414,3 +414,6 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=8 * 3600)
+# Sessions are stored in the database and read through the cache (written to both): a
+# logged-in request reads its session without a query.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"

@@ -18,11 +18,14 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from bundel.audit.selectors import audit_entries_for
 from bundel.core.exports import FORMATS, export_response
+from bundel.core.tables import day, escape, url_pattern
 from bundel.governance.selectors import board_chamber
+from bundel.registry.selectors import cached_board_figures
 from bundel.subscriptions.selectors import settlement_lines
 
 from . import forms, pdf, selectors
@@ -127,20 +130,21 @@ def _agreements(membership: Membership) -> list[Agreement]:
 def _pdf_kinds(agreements: list[Agreement]) -> list[tuple[str, str]]:
     """The kinds of agreement there is something to print of: signed, or a version."""
     kinds = {a.kind for a in agreements}
-    kinds |= set(AgreementVersion.objects.values_list("kind", flat=True).distinct())
+    kinds |= set(AgreementVersion.objects.order_by().values_list("kind", flat=True).distinct())
     return [(kind, label) for kind, label in AgreementKind.choices if kind in kinds]
 
 
 def _membership_context(membership: Membership | None, board) -> dict:
     today = timezone.localdate()
     agreements = _agreements(membership) if membership else []
+    figures = cached_board_figures(board)
     return {
         "board": board,
         "membership": membership,
-        "fee": selectors.fee_for_board(board, year=today.year),
+        "fee": selectors.fee_for_board(board, year=today.year, figures=figures),
         "agreements": agreements,
         "pdf_kinds": _pdf_kinds(agreements) if membership else [],
-        "chamber": board_chamber(board),
+        "chamber": board_chamber(board, figures),
     }
 
 
@@ -222,9 +226,36 @@ def membership_list(request):
     page = Paginator(memberships, settings.LIST_PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    context = {"form": form, "page": page, "query": query.urlencode()}
+    context = {"form": form, "page": page, "rows": list_rows(page), "query": query.urlencode()}
     template = "membership/_results.html" if request.htmx else "membership/list.html"
     return render(request, template, context)
+
+
+def list_rows(memberships) -> SafeString:
+    """The rows of the staff's list (`_filtered` memberships), written in one pass: as a
+    template loop, with a URL lookup, labels and dates per cell, they were most of the
+    page's time (bundel.core.tables)."""
+    url = url_pattern("membership:detail")
+    states = {value: str(label) for value, label in State.choices}
+    yes, kinds = _("yes"), (_("membership"), _("SLA"))
+    rows = []
+    for m in memberships:
+        link = escape(url.format(m.pk))
+        signed = (m.has_membership_agreement, m.has_service_agreement)
+        agreements = " · ".join(k for k, is_signed in zip(kinds, signed, strict=True) if is_signed)
+        rows.append(
+            f'<tr><td><a href="{link}">{escape(m.board.duo_number)}</a></td>'
+            f'<td><a href="{link}">{escape(str(m.board.display_name))}</a></td>'
+            f'<td><span class="membership-state state-{escape(m.state)}">'
+            f"{escape(states.get(m.state, m.state))}</span></td>"
+            f"<td>{yes if m.is_founding else ''}</td>"
+            f'<td class="nowrap">{day(m.interested_on)}</td>'
+            f'<td class="nowrap">{day(m.applied_on)}</td>'
+            f'<td class="nowrap">{day(m.admitted_on)}</td>'
+            f'<td class="nowrap">{day(m.ended_on or m.ends_on)}</td>'
+            f"<td>{escape(agreements)}</td></tr>"
+        )
+    return mark_safe("\n".join(rows))
 
 
 def _export(fmt: str, memberships: QuerySet[Membership]):

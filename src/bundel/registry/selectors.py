@@ -68,6 +68,35 @@ def with_registry_figures(boards: QuerySet[Board]) -> QuerySet[Board]:
     )
 
 
+@dataclass(frozen=True)
+class BoardFigures:
+    """One board's figures from its summary (see `with_registry_figures`)."""
+
+    main_place: str = ""
+    location_count: int = 0
+    has_po: bool = False
+    has_vo: bool = False
+    current_pupils: int | None = None
+
+
+def board_figures(board: Board) -> BoardFigures:
+    """One query."""
+    row = (
+        with_registry_figures(Board.objects.filter(pk=board.pk))
+        .values("main_place", "location_count", "has_po", "has_vo", "current_pupils")
+        .first()
+    )
+    return BoardFigures(**row) if row else BoardFigures()
+
+
+def cached_board_figures(board: Board) -> BoardFigures:
+    """`board_figures`, cached while the registry stays as it is: for pages. A rule reads
+    `board_figures` in its own transaction."""
+    from .summaries import registry_cached
+
+    return registry_cached("registry.board_figures", (board.pk,), lambda: board_figures(board))
+
+
 def sector_of(*, has_po: bool, has_vo: bool) -> str | None:
     if has_po and has_vo:
         return Sector.BOTH

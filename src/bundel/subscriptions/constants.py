@@ -25,3 +25,10 @@ class WaveState(models.TextChoices):
     PLANNED = "planned", _("Planned")
     MIGRATING = "migrating", _("Migrating")
     DONE = "done", _("Done")
+
+
+# The data version (bundel.core.versions) of what the services pages read of a board: its
+# subscriptions, its waves and their locations, and the catalogue's product names and
+# capacities. Signals move it on any save or delete (apps.py); the services move it after
+# their bulk writes, which send no signals.
+SUBSCRIPTIONS_VERSION = "subscriptions"

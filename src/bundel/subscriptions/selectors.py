@@ -6,16 +6,17 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
-from django.db.models import Count, F, Prefetch, QuerySet
+from django.db.models import Count, F, OuterRef, Prefetch, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import get_language
 
 from bundel.membership.dates import add_months
 from bundel.membership.models import Membership
 from bundel.membership.selectors import fee_for_board
-from bundel.registry.models import Board
+from bundel.registry.models import Board, Location
+from bundel.registry.summaries import registry_cached
 
-from .constants import OPEN_STATES
+from .constants import OPEN_STATES, SUBSCRIPTIONS_VERSION, WaveState
 from .models import CapacityChange, MigrationWave, Subscription
 
 CENT = Decimal("0.01")
@@ -43,6 +44,16 @@ def service_boards_visible_to(user) -> QuerySet[Board]:
     return Board.objects.filter(pk=user.board_id) if user.board_id else Board.objects.none()
 
 
+def service_board(user, duo_number: str) -> Board | None:
+    """The board of `duo_number` if `user` may see its services (the rule of
+    `service_boards_visible_to`), else None. A board's own contact has it at hand (the
+    request's user is read with their board): no query."""
+    if user is not None and user.is_authenticated and not user.is_cooperative_staff:
+        board = user.board if user.board_id else None
+        return board if board is not None and board.duo_number == duo_number else None
+    return service_boards_visible_to(user).filter(duo_number=duo_number).first()
+
+
 def waves_visible_to(user) -> QuerySet[MigrationWave]:
     base = MigrationWave.objects.select_related("board")
     if user is None or not user.is_authenticated:
@@ -54,48 +65,80 @@ def waves_visible_to(user) -> QuerySet[MigrationWave]:
     return base.none()
 
 
+def _sees_services_of(user, board: Board) -> bool:
+    """The rule of `subscriptions_visible_to`, for one board: what it shows such a user
+    of the board is all of it, so it is cached for the board, not per user."""
+    if user is None or not user.is_authenticated:
+        return False
+    return user.is_cooperative_staff or user.board_id == board.pk
+
+
+def board_cached(name: str, parts, compute):
+    """`compute()` cached while the subscriptions, waves, the catalogue and the registry
+    (the codes, names and places of locations) stay as they are: for what everyone who
+    may see a board's services sees alike. `parts` name the board and every other input
+    (the language, a page)."""
+    return registry_cached(name, parts, compute, under=(SUBSCRIPTIONS_VERSION,))
+
+
 def board_service_locations(board: Board, user) -> list[tuple[int, int]]:
     """(location id, number of subscriptions) for every location the board has
-    subscriptions at, by location code: what the services page pages over. One query."""
-    rows = (
-        subscriptions_visible_to(user)
-        .filter(board=board)
-        .values_list("location_id", "location__code")
-        .annotate(services=Count("pk"))
-        .order_by("location__code")
-    )
-    return [(location_id, services) for location_id, _code, services in rows]
+    subscriptions at, by location code: what the services page pages over. Cached; one
+    query to compute.
+
+    The code is looked up per location (a subquery) rather than joined: PostgreSQL would
+    otherwise hash the whole national registry to join a board's few locations."""
+    if not _sees_services_of(user, board):
+        return []
+
+    def compute():
+        code = Location.objects.filter(pk=OuterRef("location_id")).order_by().values("code")
+        rows = (
+            Subscription.objects.filter(board=board)
+            .values_list("location_id")
+            .annotate(services=Count("pk"), code=Subquery(code))
+            .order_by("code")
+        )
+        return [(location_id, services) for location_id, services, _code in rows]
+
+    return board_cached("subscriptions.board_locations", (board.pk,), compute)
 
 
 def board_services(board: Board, user, *, locations: list[int]) -> list[dict]:
     """The board's subscriptions at `locations` (ids), by location and product, as the
     values the services page shows. It shows nothing else of them, and a model instance of
     each subscription and of its location, product, capacity and wave cost more than the
-    rest of the page. One query."""
+    rest of the page. Cached per language (the product's name); one query to compute."""
+    if not _sees_services_of(user, board):
+        return []
     english = (get_language() or "nl").startswith("en")  # the catalogue's `Bilingual.name`
-    return list(
-        subscriptions_visible_to(user)
-        .filter(board=board, location_id__in=locations)
-        .order_by("location__code", "product__code", "pk")
-        .values(
-            "pk",
-            "state",
-            "monthly_price",
-            "surcharge_factor",
-            "wished_start",
-            "active_on",
-            "ends_on",
-            "ended_on",
-            "location_id",
-            "location__code",
-            "location__name",
-            "location__place",
-            "product__code",
-            "capacity__label",
-            "wave__name",
-            product_name=F("product__name_en" if english else "product__name_nl"),
+
+    def compute():
+        return list(
+            Subscription.objects.filter(board=board, location_id__in=locations)
+            .order_by("location__code", "product__code", "pk")
+            .values(
+                "pk",
+                "state",
+                "monthly_price",
+                "surcharge_factor",
+                "wished_start",
+                "active_on",
+                "ends_on",
+                "ended_on",
+                "location_id",
+                "location__code",
+                "location__name",
+                "location__place",
+                "product__code",
+                "capacity__label",
+                "wave__name",
+                product_name=F("product__name_en" if english else "product__name_nl"),
+            )
         )
-    )
+
+    parts = (board.pk, tuple(locations), english)
+    return board_cached("subscriptions.board_services", parts, compute)
 
 
 def board_subscriptions(board: Board, user) -> QuerySet[Subscription]:
@@ -203,29 +246,41 @@ class WavePoint:
         return len(self.codes)
 
 
-def board_migration(board: Board, user, *, total_locations: int | None = None) -> list[WavePoint]:
-    """The board's waves by date, each with the codes of its locations; `total_locations`
-    saves counting the board's locations when the caller has them. Two queries (three
-    without it)."""
-    waves = list(waves_visible_to(user).filter(board=board).order_by("date"))
-    codes = defaultdict(list)
-    in_waves = MigrationWave.locations.through.objects.filter(migrationwave__in=waves)
-    for wave_id, code in in_waves.order_by("location__code").values_list(
-        "migrationwave_id", "location__code"
-    ):
-        codes[wave_id].append(code)
-    if total_locations is None:
-        total_locations = board.locations.count()
-    total = total_locations or 1
-    done = 0
-    points = []
-    for wave in waves:
-        count = len(codes[wave.pk])
-        if wave.state == "done":
-            done += count
-        percent = (Decimal(done) * 100 / total).quantize(Decimal("0.1"))
-        points.append(WavePoint(wave, percent, tuple(codes[wave.pk])))
-    return points
+@dataclass(frozen=True)
+class MigrationPlan:
+    points: list[WavePoint]  # the board's waves by date
+    location_count: int  # the board's locations, in waves or not
+
+
+def migration_plan(board: Board, user) -> MigrationPlan:
+    """The board's waves by date, each with the codes of its locations, and how many
+    locations the board has. Cached; three queries to compute."""
+    if not _sees_services_of(user, board):
+        return MigrationPlan([], 0)
+
+    def compute() -> MigrationPlan:
+        waves = list(MigrationWave.objects.filter(board=board).order_by("date", "pk"))
+        codes = defaultdict(list)
+        in_waves = MigrationWave.locations.through.objects.filter(migrationwave__in=waves)
+        for wave_id, code in in_waves.order_by("location__code").values_list(
+            "migrationwave_id", "location__code"
+        ):
+            codes[wave_id].append(code)
+        location_count = board.locations.count()
+        total, done, points = location_count or 1, 0, []
+        for wave in waves:
+            if wave.state == WaveState.DONE:
+                done += len(codes[wave.pk])
+            percent = (Decimal(done) * 100 / total).quantize(Decimal("0.1"))
+            points.append(WavePoint(wave, percent, tuple(codes[wave.pk])))
+        return MigrationPlan(points, location_count)
+
+    return board_cached("subscriptions.migration_plan", (board.pk,), compute)
+
+
+def board_migration(board: Board, user) -> list[WavePoint]:
+    """The board's waves by date, each with the codes of its locations."""
+    return migration_plan(board, user).points
 
 
 def national_calendar(

@@ -19,12 +19,13 @@ from bundel.catalogue.models import CapacityOption, Product
 from bundel.catalogue.rules import first_requires_breach, taken_at
 from bundel.contracts.selectors import applicable_rate
 from bundel.contracts.services import call_off_subscriptions
+from bundel.core import versions
 from bundel.core.errors import RuleViolation, StateConflict
 from bundel.membership.constants import State as MembershipState
 from bundel.membership.selectors import open_membership
 from bundel.registry.models import Board, Location
 
-from .constants import OPEN_STATES, SubscriptionState, WaveState
+from .constants import OPEN_STATES, SUBSCRIPTIONS_VERSION, SubscriptionState, WaveState
 from .models import CapacityChange, MigrationWave, Order, Subscription
 
 WAVE_TO_SUBSCRIPTION = {
@@ -209,6 +210,7 @@ def order_place(*, board: Board, lines: list[OrderLine], by) -> list[Subscriptio
     try:
         with transaction.atomic():
             Subscription.objects.bulk_create(subscriptions)
+            versions.bump(SUBSCRIPTIONS_VERSION)  # a bulk write sends no signals
     except IntegrityError:
         raise StateConflict(_("A location in this order already takes that product.")) from None
     # A subscription at a framework contract's rate is a call-off under that contract; one
@@ -375,6 +377,7 @@ def wave_create(*, board: Board, name: str, on: date, locations: list[str], by) 
     Subscription.objects.filter(
         board=board, location__in=found, state=SubscriptionState.REQUESTED
     ).update(state=SubscriptionState.PLANNED, wave=wave)
+    versions.bump(SUBSCRIPTIONS_VERSION)  # a bulk write sends no signals
     audit_log(
         action="subscriptions.wave.planned",
         obj=wave,
@@ -410,6 +413,7 @@ def _wave_step(
     if on is not None:
         updates["active_on"] = on
     Subscription.objects.filter(wave=wave, state__in=sub_from).update(**updates)
+    versions.bump(SUBSCRIPTIONS_VERSION)  # a bulk write sends no signals
     audit_log(action=action, obj=wave, actor=by, data={"on": on} if on else {})
     return wave
 
@@ -455,6 +459,7 @@ def subscriptions_end_due(*, today: date | None = None) -> int:
             Subscription.objects.filter(
                 pk=subscription.pk, state=SubscriptionState.TERMINATING
             ).update(state=SubscriptionState.ENDED, ended_on=subscription.ends_on)
+            versions.bump(SUBSCRIPTIONS_VERSION)  # a bulk write sends no signals
             audit_log(action="subscriptions.subscription.ended", obj=subscription, actor=None)
             count += 1
     return count

@@ -11,5 +11,6 @@ urlpatterns = [
     re_path(BOARD + r"$", views.board, name="board"),
     re_path(BOARD + r"order/$", views.order, name="order"),
     re_path(BOARD + r"costs/$", views.costs, name="costs"),
+    re_path(BOARD + r"waves/new/$", views.wave_new, name="wave_new"),
     re_path(BOARD + r"subscriptions/(?P<pk>\d+)/$", views.detail, name="detail"),
 ]

@@ -25,7 +25,6 @@ from django.http import Http404, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import formats, timezone
-from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -36,6 +35,7 @@ from bundel.catalogue.models import CapacityOption, Product
 from bundel.core.charts import bar_chart
 from bundel.core.exports import FORMATS, export_response
 from bundel.core.forms import run_action
+from bundel.core.tables import day, escape, url_pattern
 from bundel.core.templatetags.bundel import place
 from bundel.membership.constants import State as MembershipState
 from bundel.membership.selectors import open_membership
@@ -51,6 +51,7 @@ from .selectors import (
     board_migration,
     board_service_locations,
     board_services,
+    migration_plan,
     national_calendar,
     subscriptions_visible_to,
     waves_visible_to,
@@ -62,7 +63,7 @@ LOCATIONS_PER_PAGE = 25  # of the services page; the migration plan shows them a
 
 def _services_board(user, duo_number: str) -> Board:
     """The board of the path if `user` may see its services, else 404."""
-    board = selectors.service_boards_visible_to(user).filter(duo_number=duo_number).first()
+    board = selectors.service_board(user, duo_number)
     if board is None:
         raise Http404(_("No board with DUO number %(n)s.") % {"n": duo_number})
     return board
@@ -157,16 +158,12 @@ class ServiceRow:
     wave: str
 
 
-def _day(value) -> str:
-    return value.strftime("%d-%m-%Y") if value else ""
-
-
 def services_tables(by_location: list) -> SafeString:
     """A table per location of (ServiceLocation, [ServiceRow]). They are the services
     page's bulk (up to hundreds of rows per page), written here in one pass: as template
-    loops they took half the page's time."""
+    loops they took half the page's time (bundel.core.tables)."""
     head = "".join(
-        f'<th scope="col"{cls}>{escape(label)}</th>'
+        f'<th scope="col"{cls}>{escape(str(label))}</th>'
         for label, cls in (
             (_("Product"), ""),
             (_("Capacity"), ""),
@@ -213,8 +210,7 @@ def _service_rows(board: Board, subscriptions: list[dict]) -> list:
     states = dict(SubscriptionState.choices)
     label = cache(lambda state: str(states.get(state, state)))
     money = cache(lambda amount: formats.number_format(amount, 2, force_grouping=True))
-    # One URL lookup for all rows: the detail URL with a stand-in number, filled per row.
-    url = reverse("subscriptions:detail", args=[board.duo_number, 0]).replace("/0/", "/{}/")
+    url = url_pattern("subscriptions:detail", board.duo_number)
     by_location = []
     for _location_id, values in groupby(subscriptions, itemgetter("location_id")):
         values = list(values)
@@ -232,9 +228,9 @@ def _service_rows(board: Board, subscriptions: list[dict]) -> list:
                 state_label=label(s["state"]),
                 monthly_price=money(s["monthly_price"]),
                 monthly_charge=money(charge_per_month(s["monthly_price"], s["surcharge_factor"])),
-                wished_start=_day(s["wished_start"]),
-                active_on=_day(s["active_on"]),
-                ends_on=_day(s["ended_on"] or s["ends_on"]),
+                wished_start=day(s["wished_start"]),
+                active_on=day(s["active_on"]),
+                ends_on=day(s["ended_on"] or s["ends_on"]),
                 wave=s["wave__name"] or "",
             )
             for s in values
@@ -270,44 +266,56 @@ def board(request, duo_number: str):
     acts = _acts_for(user, board)
     if request.htmx and request.method == "GET":  # the pager of the services
         return render(request, "subscriptions/_services.html", _services(request, board, acts))
+    bound = None
+    if request.method == "POST":  # staff start and complete the waves
+        name = request.POST.get("action", "")
+        if name not in forms.WAVE_ACTIONS:
+            raise BadRequest(_("Unknown action %(name)r.") % {"name": name})
+        wave = waves_visible_to(user).filter(board=board, pk=_int(request.POST.get("wave")))
+        wave = wave.first()
+        if wave is None:
+            raise Http404(_("No such migration wave."))
+        form = forms.WAVE_ACTIONS[name](
+            request.POST, user=user, obj=wave, prefix=f"{name}-{wave.pk}"
+        )
+        if run_action(request, form):
+            return redirect("subscriptions:board", board.duo_number)
+        bound = (name, wave.pk, form)
+    plan = migration_plan(board, user)
+    context = _services(request, board, acts) | {
+        "points": plan.points,
+        "timeline": migration_timeline(
+            plan.points, total_locations=plan.location_count, today=timezone.localdate()
+        ),
+        "location_count": plan.location_count,
+        "waves": _waves(user, plan.points, bound),
+    }
+    return render(request, "subscriptions/board.html", context)
+
+
+@login_required
+def wave_new(request, duo_number: str):
+    """Plan a migration wave: its name, date and a checkbox per location of the board (on
+    a page of its own: a large board has hundreds)."""
+    user = request.user
+    board = _services_board(user, duo_number)
+    if not _acts_for(user, board):
+        raise PermissionDenied(
+            _("Only the board's contacts and the cooperative's staff plan its migration waves.")
+        )
     locations = list(
         locations_visible_to(user).filter(board=board).order_by("code").values_list("code", "name")
     )
-    points = board_migration(board, user, total_locations=len(locations))
-    choices = _wave_location_choices(locations, points)
-    bound, create_form = None, None
-    if request.method == "POST":
-        name = request.POST.get("action", "")
-        if name == "wave_create":
-            create_form = forms.WaveCreateForm(
-                request.POST, user=user, board=board, locations=choices, prefix="wave"
-            )
-            form = create_form
-        elif name in forms.WAVE_ACTIONS:
-            wave = waves_visible_to(user).filter(board=board, pk=_int(request.POST.get("wave")))
-            wave = wave.first()
-            if wave is None:
-                raise Http404(_("No such migration wave."))
-            form = forms.WAVE_ACTIONS[name](
-                request.POST, user=user, obj=wave, prefix=f"{name}-{wave.pk}"
-            )
-            bound = (name, wave.pk, form)
-        else:
-            raise BadRequest(_("Unknown action %(name)r.") % {"name": name})
-        if run_action(request, form):
-            return redirect("subscriptions:board", board.duo_number)
-    if create_form is None and acts:
-        create_form = forms.WaveCreateForm(user=user, board=board, locations=choices, prefix="wave")
-    context = _services(request, board, acts) | {
-        "points": points,
-        "timeline": migration_timeline(
-            points, total_locations=len(locations), today=timezone.localdate()
-        ),
-        "location_count": len(locations),
-        "create_form": create_form,
-        "waves": _waves(user, points, bound),
-    }
-    return render(request, "subscriptions/board.html", context)
+    form = forms.WaveCreateForm(
+        request.POST if request.method == "POST" else None,
+        user=user,
+        board=board,
+        locations=_wave_location_choices(locations, board_migration(board, user)),
+        prefix="wave",
+    )
+    if request.method == "POST" and run_action(request, form):
+        return redirect(reverse("subscriptions:board", args=[board.duo_number]) + "#migration")
+    return render(request, "subscriptions/wave_new.html", {"board": board, "form": form})
 
 
 def _int(value) -> int | None:

@@ -8,7 +8,7 @@ from django.conf import settings
 from bundel.membership.constants import MEMBER_STATES
 from bundel.membership.models import Membership
 from bundel.registry.models import Board
-from bundel.registry.selectors import with_registry_figures
+from bundel.registry.selectors import BoardFigures, board_figures, with_registry_figures
 
 from ..chambers import Chamber, chamber_for
 from ..seats import Allocation, allocate_seats
@@ -23,13 +23,11 @@ class ChamberSeats:
     allocation: Allocation | None
 
 
-def board_chamber(board: Board) -> Chamber | None:
-    """A board's chamber from its registry data at the latest count date (one query)."""
-    figures = with_registry_figures(Board.objects.filter(pk=board.pk))
-    row = figures.values("has_po", "has_vo", "current_pupils").first()
-    if row is None:
-        return None
-    return chamber_for(has_po=row["has_po"], has_vo=row["has_vo"], pupils=row["current_pupils"])
+def board_chamber(board: Board, figures: BoardFigures | None = None) -> Chamber | None:
+    """A board's chamber from its registry data at the latest count date (one query,
+    none when its `figures` are given)."""
+    figures = figures or board_figures(board)
+    return chamber_for(has_po=figures.has_po, has_vo=figures.has_vo, pupils=figures.current_pupils)
 
 
 def member_chambers() -> tuple[Counter, Counter]:
