@@ -1,8 +1,10 @@
 """Passwords pass Django's validators; sessions end SESSION_COOKIE_AGE after login."""
 
 from datetime import timedelta
+from importlib import import_module
 
 import pytest
+from django.apps import apps as django_apps
 from django.contrib.sessions.models import Session
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
@@ -60,3 +62,18 @@ def test_a_session_ends_eight_hours_after_login(client, contact, settings):
 
     response = client.get("/membership/")
     assert response.status_code == 302 and response.url.startswith("/accounts/login/")
+
+
+def test_a_session_from_before_the_account_backend_stays_logged_in(client, contact):
+    """Sessions name the backend that logged them in; migration accounts 0003 rewrites
+    those of Django's ModelBackend, which gave way to AccountBackend."""
+    migration = import_module("bundel.accounts.migrations.0003_sessions_read_by_account_backend")
+    client.force_login(contact, backend=migration.BEFORE)
+    cache.clear()  # sessions are read through the cache: read the stored one
+    assert client.get("/membership/").status_code == 302  # not read: logged out
+
+    migration.forwards(django_apps, None)
+    cache.clear()
+
+    assert client.get("/membership/").status_code == 200
+    assert client.session[migration.KEY] == migration.AFTER

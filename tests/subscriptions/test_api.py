@@ -312,6 +312,13 @@ def test_the_board_subscriptions_are_paginated(contact_client, taken, here):
         assert second.json()["previous"].endswith("/subscriptions/?page_size=1")
         assert second.json()["next"] is None and last.json() == second.json()
         assert beyond.status_code == 404 and "Invalid page" in beyond.json()["detail"]
+    # One entry per page, however its number is written; page 0 is no page.
+    zeros = "0" * 20
+    for written, product in ((f"{zeros}2", "security"), (f"{zeros}1", "connectivity")):
+        got = contact_client.get(f"/api/v1/boards/41211/subscriptions/?page={written}&page_size=1")
+        assert got.json()["results"][0]["product"] == product
+    nothing = contact_client.get(f"/api/v1/boards/41211/subscriptions/?page={zeros}&page_size=1")
+    assert nothing.status_code == 404
 
     detail = contact_client.get(f"/api/v1/subscriptions/{taken['security']}/").json()
     assert (detail["product"], detail["location"]) == ("security", "16AH00")

@@ -237,7 +237,7 @@ def list_rows(memberships) -> SafeString:
     page's time (bundel.core.tables)."""
     url = url_pattern("membership:detail")
     states = {value: str(label) for value, label in State.choices}
-    yes, kinds = _("yes"), (_("membership"), _("SLA"))
+    yes, kinds = escape(_("yes")), (_("membership"), _("SLA"))
     rows = []
     for m in memberships:
         link = escape(url.format(m.pk))

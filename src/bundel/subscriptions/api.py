@@ -340,8 +340,8 @@ class BoardSubscriptions(generics.ListAPIView):
         pages around it are written per request."""
         queryset = self.get_queryset()
         paginator = self.paginator
-        number = request.query_params.get(paginator.page_query_param, "1")[:20]
-        parts = (self.board.pk, number, paginator.get_page_size(request), get_language())
+        parts = (self.board.pk, _page_key(request, paginator), paginator.get_page_size(request))
+        parts += (get_language(),)
 
         def compute():  # a page that is not there raises (NotFound), and is not cached
             rows = paginator.paginate_queryset(queryset, request, view=self)
@@ -355,7 +355,21 @@ class BoardSubscriptions(generics.ListAPIView):
         # What the paginator's links need of the page: its number, and the count.
         paginator.request = request
         paginator.page = Paginator(range(count), parts[2]).page(number)
+        paginator.display_page_controls = paginator.template is not None and count > parts[2]
         return paginator.get_paginated_response(results)
+
+
+def _page_key(request, paginator) -> int | str:
+    """The page asked for as Django's paginator reads it (`int()` of the text, or "last"),
+    so that each page has one cache entry however it is written. Text that is no number
+    is kept as it is: the paginator refuses it (404), and a refusal is not cached."""
+    raw = request.query_params.get(paginator.page_query_param) or "1"
+    if raw in paginator.last_page_strings:
+        return "last"
+    try:
+        return int(raw)
+    except ValueError:
+        return raw
 
 
 class BoardCosts(APIView):
