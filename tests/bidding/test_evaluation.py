@@ -341,6 +341,41 @@ def test_only_the_latest_submission_is_ranked(tender, staff, member, supplier, r
     ]
 
 
+def test_the_award_is_decided_on_complete_rankings_only(tender, committee, supplier, rival, clock):
+    """Every current bid scored on every criterion by the committee, in every lot with
+    bids; lot 2 has none and is left without award."""
+    staff, member = committee
+    own = submit(tender, supplier, price="100000")
+    other = submit(tender, rival, price="120000")
+    into_evaluation(tender, staff, clock)
+    for who in (staff, member):
+        services.scores_save(
+            tender=tender, by=who, scores=sheet(tender, {own: 5, other: 8}), submit=True
+        )
+    criterion = tender.criteria.get()
+    services.scores_consolidate(
+        tender=tender, by=staff, scores=[ScoreInput(own, criterion, D(5), "Globaal plan.")]
+    )
+    audit_before = AuditEntry.objects.count()
+
+    with pytest.raises(RuleViolation) as refused:
+        tender_services.tender_decide_award(tender=tender, by=staff)
+
+    assert refused.value.code == "scores_missing"
+    assert refused.value.messages == [
+        "The evaluation is not complete: lot 1: 1 consolidated score to set. Every bid is "
+        "scored on every criterion before the award is decided."
+    ]
+    tender.refresh_from_db()
+    assert tender.state == "evaluation" and AuditEntry.objects.count() == audit_before
+
+    services.scores_consolidate(
+        tender=tender, by=staff, scores=[ScoreInput(other, criterion, D(8), "Helder plan.")]
+    )
+    decided = tender_services.tender_decide_award(tender=tender, by=staff)
+    assert decided.state == "award_decision"
+
+
 # --- the letters --------------------------------------------------------------------
 
 

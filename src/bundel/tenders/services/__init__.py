@@ -21,6 +21,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from bundel.audit.services import audit_log, diff, field_values
 from bundel.catalogue.models import ProductGroup
@@ -420,10 +421,50 @@ def tender_start_evaluation(*, tender: Tender, by) -> Tender:
 
 @transaction.atomic
 def tender_decide_award(*, tender: Tender, by) -> Tender:
-    """The evaluation is done: the award decision is being prepared."""
+    """The evaluation is done: the award decision is being prepared. Refused while a lot's
+    ranking is incomplete: every current bid is scored on every award criterion by the
+    committee first. A lot without bids has nothing to rank (nothing is awarded there)."""
     _require_staff(by)
     current = _locked(tender, TenderState.AWARD_DECISION)
+    missing = _scores_missing(current)
+    if missing:
+        raise RuleViolation(
+            _(
+                "The evaluation is not complete: %(missing)s. Every bid is scored on every "
+                "criterion before the award is decided."
+            ),
+            code="scores_missing",
+            params={
+                "missing": "; ".join(
+                    ngettext(
+                        "lot %(lot)s: %(n)s consolidated score to set",
+                        "lot %(lot)s: %(n)s consolidated scores to set",
+                        n,
+                    )
+                    % {"lot": lot, "n": n}
+                    for lot, n in sorted(missing.items())
+                )
+            },
+        )
     return _move(current, to=TenderState.AWARD_DECISION, by=by, verb="award_decided")
+
+
+def _scores_missing(tender: Tender) -> dict[int, int]:
+    """Per lot number, the consolidated scores its current bids still lack."""
+    # The bidding app builds on the tenders (their states and standstill): read here.
+    from bundel.bidding.models import ConsolidatedScore
+    from bundel.bidding.services.evaluation import current_bids
+
+    criteria = list(tender.criteria.values_list("pk", flat=True))
+    have = set(
+        ConsolidatedScore.objects.filter(bid__tender=tender).values_list("bid_id", "criterion_id")
+    )
+    missing: dict[int, int] = {}
+    for bid in current_bids(tender):
+        lacking = sum((bid.pk, criterion) not in have for criterion in criteria)
+        if lacking:
+            missing[bid.lot.number] = missing.get(bid.lot.number, 0) + lacking
+    return missing
 
 
 @transaction.atomic
