@@ -10,16 +10,12 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
+from bundel.api.fields import iso_date
 from bundel.registry.models import Board
 
 from . import selectors, services
 from .constants import AgreementKind, Kind, NoticeBy, State
 from .models import Agreement, Membership
-
-
-def _day(value) -> str | None:
-    """A date as DRF's DateField writes it (ISO 8601)."""
-    return value.isoformat() if value else None
 
 
 class AgreementSerializer(serializers.ModelSerializer):
@@ -32,7 +28,7 @@ class AgreementSerializer(serializers.ModelSerializer):
         return {
             "kind": str(version.kind),
             "version": str(version.version),
-            "signed_on": _day(agreement.signed_on),
+            "signed_on": iso_date(agreement.signed_on),
             "signer": agreement.signer,
         }
 
@@ -56,17 +52,17 @@ class MembershipSerializer(serializers.ModelSerializer):
             "board_name": str(m.board.display_name),
             "state": m.state,
             "is_founding": m.is_founding,
-            "founding_since": _day(m.founding_since),
-            "interested_on": _day(m.interested_on),
-            "applied_on": _day(m.applied_on),
-            "admitted_on": _day(m.admitted_on),
-            "rejected_on": _day(m.rejected_on),
+            "founding_since": iso_date(m.founding_since),
+            "interested_on": iso_date(m.interested_on),
+            "applied_on": iso_date(m.applied_on),
+            "admitted_on": iso_date(m.admitted_on),
+            "rejected_on": iso_date(m.rejected_on),
             "rejection_reason": m.rejection_reason,
-            "notice_on": _day(m.notice_on),
+            "notice_on": iso_date(m.notice_on),
             "notice_by": m.notice_by,
             "notice_reason": m.notice_reason,
-            "ends_on": _day(m.ends_on),
-            "ended_on": _day(m.ended_on),
+            "ends_on": iso_date(m.ends_on),
+            "ended_on": iso_date(m.ended_on),
             "agreements": [agreement.to_representation(a) for a in m.agreements.all()],
         }
 

@@ -109,10 +109,6 @@ def fee_for_pupils(pupils: int | None, year: int) -> Fee:
     return Fee(year, amount, pupils, schedule["max_pupils"], is_small)
 
 
-def board_current_pupils(board: Board) -> int | None:
-    return board_figures(board).current_pupils
-
-
 def fee_for_board(board: Board, year: int, figures: BoardFigures | None = None) -> Fee:
     """The board's fee for `year` by its current pupils (one query, none when its
     `figures` are given)."""

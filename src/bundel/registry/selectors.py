@@ -4,7 +4,7 @@ A board's current place, sectors, locations and pupils come from its summary row
 (`summaries.py`); its pupils at other count dates are derived here from the counts.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import date
 
 from django.db.models import (
@@ -23,6 +23,7 @@ from django.db.models.functions import Coalesce
 
 from .constants import PO_SECTOR_TYPES, VO_SECTOR_TYPES, Sector, SectorType
 from .models import Board, Location, PupilCount
+from .summaries import BoardFigures, registry_cached
 
 
 def boards_visible_to(user) -> QuerySet[Board]:
@@ -68,22 +69,11 @@ def with_registry_figures(boards: QuerySet[Board]) -> QuerySet[Board]:
     )
 
 
-@dataclass(frozen=True)
-class BoardFigures:
-    """One board's figures from its summary (see `with_registry_figures`)."""
-
-    main_place: str = ""
-    location_count: int = 0
-    has_po: bool = False
-    has_vo: bool = False
-    current_pupils: int | None = None
-
-
 def board_figures(board: Board) -> BoardFigures:
     """One query."""
     row = (
         with_registry_figures(Board.objects.filter(pk=board.pk))
-        .values("main_place", "location_count", "has_po", "has_vo", "current_pupils")
+        .values(*(field.name for field in fields(BoardFigures)))
         .first()
     )
     return BoardFigures(**row) if row else BoardFigures()
@@ -92,8 +82,6 @@ def board_figures(board: Board) -> BoardFigures:
 def cached_board_figures(board: Board) -> BoardFigures:
     """`board_figures`, cached while the registry stays as it is: for pages. A rule reads
     `board_figures` in its own transaction."""
-    from .summaries import registry_cached
-
     return registry_cached("registry.board_figures", (board.pk,), lambda: board_figures(board))
 
 

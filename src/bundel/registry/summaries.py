@@ -30,7 +30,10 @@ FIELDS = ("main_place", "location_count", "has_po", "has_vo", "current_pupils", 
 
 
 @dataclass
-class _Figures:
+class BoardFigures:
+    """A board's figures, as its summary row stores them (and `selectors.board_figures`
+    reads them back)."""
+
     main_place: str = ""
     location_count: int = 0
     has_po: bool = False
@@ -45,7 +48,7 @@ def _latest_dates(PupilCount) -> dict[str, object]:
 
 def compute_figures(
     board_ids: Iterable[int] | None, *, Board, Location, PupilCount
-) -> dict[int, _Figures]:
+) -> dict[int, BoardFigures]:
     """The figures of the given boards (None: every board), by board id.
 
     The models are parameters so a migration can run this with its historical models.
@@ -58,7 +61,7 @@ def compute_figures(
         boards = boards.filter(pk__in=ids)
         locations = locations.filter(board_id__in=ids)
         counts = counts.filter(board_id__in=ids)
-    figures = {pk: _Figures() for pk in boards.values_list("pk", flat=True)}
+    figures = {pk: BoardFigures() for pk in boards.values_list("pk", flat=True)}
 
     first_place: dict[int, str] = {}
     for board_id, place, sector_type in locations.order_by("board_id", "code").values_list(

@@ -18,6 +18,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from bundel.api.fields import iso_date
 from bundel.registry.models import Board
 
 from . import selectors, services
@@ -36,11 +37,6 @@ class CapacityChangeSerializer(serializers.ModelSerializer):
 
 
 DECIMALS = ("monthly_price", "surcharge_factor", "monthly_charge")
-
-
-def _day(value) -> str | None:
-    """A date as DRF's DateField writes it (ISO 8601)."""
-    return value.isoformat() if value else None
 
 
 class SubscriptionSerializer(serializers.ModelSerializer):
@@ -76,15 +72,15 @@ class SubscriptionSerializer(serializers.ModelSerializer):
             "monthly_price": decimal["monthly_price"](s.monthly_price),
             "surcharge_factor": decimal["surcharge_factor"](s.surcharge_factor),
             "monthly_charge": decimal["monthly_charge"](s.monthly_charge),
-            "wished_start": _day(s.wished_start),
-            "active_on": _day(s.active_on),
-            "ends_on": _day(s.ends_on),
-            "ended_on": _day(s.ended_on),
+            "wished_start": iso_date(s.wished_start),
+            "active_on": iso_date(s.active_on),
+            "ends_on": iso_date(s.ends_on),
+            "ended_on": iso_date(s.ended_on),
             "order": s.order_id,
             "wave": s.wave_id,
             "changes": [
                 {
-                    "date": _day(c.date),
+                    "date": iso_date(c.date),
                     "old_capacity": str(c.old_capacity.code),
                     "new_capacity": str(c.new_capacity.code),
                     "old_price": change["old_price"].to_representation(c.old_price),
